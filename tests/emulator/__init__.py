@@ -1,0 +1,1 @@
+"""payments.dr's AWS emulator (moto server + DR extensions), for tests and the local demo."""

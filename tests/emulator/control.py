@@ -1,0 +1,42 @@
+"""A small client for the emulator's control API (/_dr/...), used by tests and scripts."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import Any
+
+
+class EmulatorControl:
+    def __init__(self, endpoint_url: str) -> None:
+        self.endpoint_url = endpoint_url.rstrip("/")
+
+    def call(self, method: str, route: str, payload: dict | None = None) -> Any:
+        data = json.dumps(payload).encode() if payload is not None else None
+        request = urllib.request.Request(
+            f"{self.endpoint_url}/_dr/{route}", data=data, method=method,
+            headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback only
+            return json.loads(response.read() or b"null")
+
+    def get(self, route: str) -> Any:
+        return self.call("GET", route)
+
+    def post(self, route: str, payload: dict | None = None) -> Any:
+        return self.call("POST", route, payload or {})
+
+    # Convenience wrappers for the core routes.
+    def reset(self) -> None:
+        self.post("reset")
+
+    def region_down(self, region: str) -> None:
+        self.post("outage", {"region": region, "down": True})
+
+    def region_up(self, region: str) -> None:
+        self.post("outage", {"region": region, "down": False})
+
+    def counters(self) -> dict:
+        return self.get("counters")
+
+    def inject_faults(self, service: str, rate: float, kind: str = "throttle") -> None:
+        self.post("faults", {"service": service, "rate": rate, "kind": kind})

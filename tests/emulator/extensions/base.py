@@ -1,0 +1,42 @@
+"""The interface every DR extension of the emulator implements.
+
+An extension adds one AWS behaviour moto lacks.  It may:
+- ``intercept`` a call and answer it itself (moto never sees it), returning
+  ``(status, headers, body)``, or ``None`` to let moto answer;
+- observe moto's answer in ``after`` (for example to replicate a write that
+  moto accepted), optionally returning a replacement body;
+- expose control routes under ``/_dr/<name>/...`` for tests and the demo.
+Extensions reach moto's in-process backends through ``self.emulator``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from ..request_info import AwsCall
+
+if TYPE_CHECKING:
+    from ..server import Emulator
+
+Response = tuple[int, dict[str, str], bytes]
+ControlHandler = Callable[[dict, dict], Response]  # (json body, query) -> response
+
+
+class Extension:
+    name = "base"
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.emulator = emulator
+
+    def intercept(self, call: AwsCall) -> Response | None:
+        return None
+
+    def after(self, call: AwsCall, status: int, body: bytes) -> bytes | None:
+        return None
+
+    def control_routes(self) -> dict[tuple[str, str], ControlHandler]:
+        """Map (HTTP method, path below /_dr/) to a handler."""
+        return {}
+
+    def reset(self) -> None:
+        """Forget extension state when the emulator is reset."""

@@ -1,0 +1,98 @@
+"""WSGI middleware in front of moto: control API, outages, faults, counters, extensions."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+from urllib.parse import parse_qs
+
+from .errors import error_response, json_response
+from .extensions.base import Response
+from .request_info import parse_call, read_body
+
+if TYPE_CHECKING:
+    from .server import Emulator
+
+CONTROL_PREFIX = "/_dr/"
+
+_REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request",
+            403: "Forbidden", 404: "Not Found", 409: "Conflict", 500: "Internal Server Error",
+            502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+
+
+def _start(start_response: Callable, response: Response) -> list[bytes]:
+    status, headers, body = response
+    headers = dict(headers)
+    headers["Content-Length"] = str(len(body))
+    start_response(f"{status} {_REASONS.get(status, 'Status')}", list(headers.items()))
+    return [body]
+
+
+class DRMiddleware:
+    def __init__(self, emulator: Emulator, moto_app: Callable) -> None:
+        self.emulator = emulator
+        self.moto_app = moto_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(CONTROL_PREFIX):
+            return _start(start_response, self._control(environ, path[len(CONTROL_PREFIX):]))
+
+        body = read_body(environ)
+        call = parse_call(environ, body)
+        state = self.emulator.state
+        if call.service:
+            state.count(call)
+            if call.region in state.outages:
+                # What a client sees when a regional endpoint stops answering.
+                return _start(start_response, error_response(
+                    call, 503, "ServiceUnavailable", f"Region {call.region} is unavailable (emulated outage)"))
+            rule = state.fault_for(call)
+            if rule is not None:
+                if rule.kind == "throttle":
+                    code = "ThrottlingException" if call.headers.get("x-amz-target") else "Throttling"
+                    return _start(start_response, error_response(call, 400, code, "Rate exceeded (injected)"))
+                return _start(start_response, error_response(call, 500, "InternalFailure", "Injected server error"))
+
+        for extension in self.emulator.extensions:
+            answer = extension.intercept(call)
+            if answer is not None:
+                return _start(start_response, answer)
+
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list, exc_info: Any = None) -> Callable:
+            captured["status"], captured["headers"] = status, headers
+            return lambda data: None
+
+        chunks = self.moto_app(environ, capture)
+        try:
+            payload = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        status_code = int(captured["status"].split(" ", 1)[0])
+        for extension in self.emulator.extensions:
+            replaced = extension.after(call, status_code, payload)
+            if replaced is not None:
+                payload = replaced
+        headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+        headers.append(("Content-Length", str(len(payload))))
+        start_response(captured["status"], headers)
+        return [payload]
+
+    def _control(self, environ: dict[str, Any], route: str) -> Response:
+        method = environ.get("REQUEST_METHOD", "GET")
+        raw = read_body(environ)
+        try:
+            payload = json.loads(raw) if raw else {}
+        except ValueError:
+            return json_response(400, {"error": "body must be JSON"})
+        query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        handler = self.emulator.control_routes.get((method, route.rstrip("/")))
+        if handler is None:
+            return json_response(404, {"error": f"no control route {method} /_dr/{route}"})
+        try:
+            return handler(payload, query)
+        except (KeyError, ValueError, TypeError) as exc:
+            return json_response(400, {"error": f"{type(exc).__name__}: {exc}"})

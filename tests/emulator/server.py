@@ -1,0 +1,154 @@
+"""The payments.dr AWS emulator: moto in server mode plus the DR behaviours moto lacks.
+
+It listens on loopback only and serves every region from one port; the region of
+a request is the one its SigV4 signature names, as on AWS's regional endpoints.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import threading
+
+# Must be set before moto is imported: AWS managed policies (AWSLambdaBasicExecutionRole...)
+os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+
+from moto.moto_server.werkzeug_app import (  # noqa: E402
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import BaseWSGIServer, make_server  # noqa: E402
+
+from .errors import json_response  # noqa: E402
+from .extensions import default_extensions  # noqa: E402
+from .extensions.base import ControlHandler, Extension, Response  # noqa: E402
+from .middleware import DRMiddleware  # noqa: E402
+from .state import EmulatorState, FaultRule  # noqa: E402
+
+DEFAULT_PORT = 4566
+
+
+class _QuietHandler(MotoRequestHandler):
+    """moto's handler without a log line per request (set DR_EMULATOR_VERBOSE=1 to see them)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if os.environ.get("DR_EMULATOR_VERBOSE"):
+            super().log_request(code, size)
+
+
+def _require_loopback(host: str) -> None:
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        raise ValueError(f"the emulator only listens on loopback addresses, not {host!r}")
+
+
+class Emulator:
+    def __init__(self, host: str = "127.0.0.1", port: int = DEFAULT_PORT, seed: int = 0) -> None:
+        _require_loopback(host)
+        self.host = host
+        self.port = port
+        self.state = EmulatorState(seed=seed)
+        self.extensions: list[Extension] = [cls(self) for cls in default_extensions()]
+        self.control_routes: dict[tuple[str, str], ControlHandler] = self._core_routes()
+        for extension in self.extensions:
+            for (method, path), handler in extension.control_routes().items():
+                self.control_routes[(method, f"{extension.name}/{path}".rstrip("/"))] = handler
+        self.app = DRMiddleware(self, DomainDispatcherApplication(create_backend_app))
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- moto access for extensions ------------------------------------------------
+    @property
+    def account_id(self) -> str:
+        return self.state.account_id
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def backend(self, service: str, region: str):
+        """moto's in-process backend for ``service`` in ``region``."""
+        from moto.backends import get_backend
+
+        return get_backend(service)[self.account_id][region]
+
+    # -- lifecycle ------------------------------------------------------------------
+    def start(self) -> Emulator:
+        """Serve in a background thread (tests); returns once the port is bound."""
+        self._server = make_server(self.host, self.port, self.app, threaded=True,
+                                   request_handler=_QuietHandler)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._server = make_server(self.host, self.port, self.app, threaded=True,
+                                   request_handler=_QuietHandler)
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def reset(self) -> None:
+        from moto.moto_api._internal.models import moto_api_backend
+
+        moto_api_backend.reset()
+        self.state.reset()
+        for extension in self.extensions:
+            extension.reset()
+
+    # -- core control API -------------------------------------------------------------
+    def _core_routes(self) -> dict[tuple[str, str], ControlHandler]:
+        return {
+            ("GET", "health"): lambda body, query: json_response(200, {"status": "ok"}),
+            ("POST", "reset"): self._reset_route,
+            ("GET", "outage"): lambda body, query: json_response(200, {"down": sorted(self.state.outages)}),
+            ("POST", "outage"): self._outage_route,
+            ("GET", "faults"): lambda body, query: json_response(
+                200, {s: vars(r) for s, r in self.state.faults.items()}),
+            ("POST", "faults"): self._faults_route,
+            ("GET", "counters"): lambda body, query: json_response(200, self.state.counters_report()),
+            ("POST", "counters/reset"): self._counters_reset_route,
+        }
+
+    def _reset_route(self, body: dict, query: dict) -> Response:
+        self.reset()
+        return json_response(200, {"reset": True})
+
+    def _outage_route(self, body: dict, query: dict) -> Response:
+        """{"region": "us-east-1", "down": true|false}: take a region down or bring it back."""
+        region = body["region"]
+        if not isinstance(region, str) or not region:
+            raise ValueError("region must be a region name")
+        if body.get("down", True):
+            self.state.outages.add(region)
+        else:
+            self.state.outages.discard(region)
+        return json_response(200, {"down": sorted(self.state.outages)})
+
+    def _faults_route(self, body: dict, query: dict) -> Response:
+        """{"service": "dynamodb"|"*", "rate": 0.1, "kind": "throttle"|"5xx"}; rate 0 clears."""
+        service = body.get("service", "*")
+        rate = float(body["rate"])
+        kind = body.get("kind", "throttle")
+        if not 0 <= rate <= 1 or kind not in ("throttle", "5xx"):
+            raise ValueError("rate must be within 0..1 and kind throttle or 5xx")
+        if rate == 0:
+            self.state.faults.pop(service, None)
+        else:
+            self.state.faults[service] = FaultRule(rate=rate, kind=kind)
+        return json_response(200, {s: vars(r) for s, r in self.state.faults.items()})
+
+    def _counters_reset_route(self, body: dict, query: dict) -> Response:
+        with self.state.lock:
+            self.state.counters.clear()
+        return json_response(200, {"reset": True})
