@@ -1,0 +1,58 @@
+# payments.dr: `make demo` deploys the stack on the local emulator, `make test` runs every gate.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+DR_EMULATOR_PORT ?= 4566
+export DR_EMULATOR_PORT
+CACHE := .cache
+EMULATOR_PID := $(CACHE)/emulator.pid
+
+.PHONY: venv demo test pytest lint sanity molecule emulator-start emulator-stop clean
+
+venv: $(BIN)/.installed
+$(BIN)/.installed: requirements.txt requirements-test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+emulator-start: venv
+	@mkdir -p $(CACHE)
+	@if [ -f $(EMULATOR_PID) ] && kill -0 $$(cat $(EMULATOR_PID)) 2>/dev/null; then \
+	  echo "emulator already running on 127.0.0.1:$(DR_EMULATOR_PORT)"; \
+	else \
+	  nohup $(BIN)/python -m tests.emulator --port $(DR_EMULATOR_PORT) --pidfile $(EMULATOR_PID) \
+	    > $(CACHE)/emulator.log 2>&1 & \
+	  for i in $$(seq 1 50); do \
+	    curl -sf http://127.0.0.1:$(DR_EMULATOR_PORT)/_dr/health >/dev/null && break; sleep 0.2; \
+	  done; \
+	  curl -sf http://127.0.0.1:$(DR_EMULATOR_PORT)/_dr/health >/dev/null \
+	    || { echo "emulator did not start; see $(CACHE)/emulator.log"; exit 1; }; \
+	  echo "emulator up on 127.0.0.1:$(DR_EMULATOR_PORT)"; \
+	fi
+
+emulator-stop:
+	@if [ -f $(EMULATOR_PID) ]; then kill $$(cat $(EMULATOR_PID)) 2>/dev/null || true; rm -f $(EMULATOR_PID); fi
+
+demo: venv emulator-start
+	ansible-playbook site.yml -i inventories/local
+
+pytest: venv
+	$(BIN)/python -m pytest -q
+
+lint: venv
+	ansible-lint --profile production
+
+sanity: venv
+	bash tests/sanity/run.sh
+
+molecule: venv
+	cd extensions && molecule test --all
+
+test: pytest lint sanity molecule
+
+clean: emulator-stop
+	rm -rf $(VENV) $(CACHE)

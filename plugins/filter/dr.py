@@ -1,0 +1,33 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Jinja filters exposing the payments.dr naming convention and standard tags to roles."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.errors import AnsibleFilterError
+from ansible_collections.payments.dr.plugins.module_utils.dr_naming import (
+    NamingError,
+    resource_name,
+    standard_tags,
+)
+
+
+def dr_name(resource, dr_role, environment_suffix):
+    try:
+        return resource_name(resource, dr_role, environment_suffix)
+    except NamingError as exc:
+        raise AnsibleFilterError(str(exc))
+
+
+def dr_tags(environment, region, dr_role, extra=None):
+    try:
+        return standard_tags(environment, region, dr_role, extra)
+    except NamingError as exc:
+        raise AnsibleFilterError(str(exc))
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"dr_name": dr_name, "dr_tags": dr_tags}

@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Naming convention and standard tags shared by every payments.dr module, role and filter.
+
+Every resource is named ``{resource}-{primary|dr|global}-{environment_suffix}`` and
+carries the six standard tags, so an operator can find, cost and tear down one
+environment's DR stack by name or by tag alone.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+DR_ROLES = ("primary", "dr", "global")
+SUFFIX_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$")
+RESOURCE_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
+REGION_PATTERN = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$")
+
+STANDARD_TAGS = {
+    "ManagedBy": "Ansible",
+    "Project": "PaymentProcessing",
+    "Purpose": "DisasterRecovery",
+}
+
+
+class NamingError(ValueError):
+    """An input the naming convention cannot accept; the message names the input."""
+
+
+def validate_suffix(environment_suffix):
+    if not isinstance(environment_suffix, str) or not SUFFIX_PATTERN.match(environment_suffix):
+        raise NamingError(
+            "environment_suffix must be 1-20 lowercase letters, digits or inner hyphens, got %r"
+            % (environment_suffix,)
+        )
+    return environment_suffix
+
+
+def validate_dr_role(dr_role):
+    if dr_role not in DR_ROLES:
+        raise NamingError("dr_role must be one of %s, got %r" % (", ".join(DR_ROLES), dr_role))
+    return dr_role
+
+
+def validate_region(region):
+    if not isinstance(region, str) or not REGION_PATTERN.match(region):
+        raise NamingError("region must look like us-east-1, got %r" % (region,))
+    return region
+
+
+def resource_name(resource, dr_role, environment_suffix):
+    """``resource_name('payments-db', 'primary', 'prod')`` -> ``'payments-db-primary-prod'``."""
+    if not isinstance(resource, str) or not RESOURCE_PATTERN.match(resource):
+        raise NamingError("resource must start with a letter and hold lowercase letters, digits, hyphens; got %r"
+                          % (resource,))
+    return "%s-%s-%s" % (resource, validate_dr_role(dr_role), validate_suffix(environment_suffix))
+
+
+def standard_tags(environment, region, dr_role, extra=None):
+    """The six standard tags (plus ``extra``, which may not override them)."""
+    tags = dict(extra or {})
+    tags.update(STANDARD_TAGS)
+    tags["Environment"] = validate_suffix(environment)
+    tags["Region"] = region if dr_role == "global" and region == "global" else validate_region(region)
+    tags["DR-Role"] = validate_dr_role(dr_role)
+    return tags
