@@ -78,7 +78,8 @@ def run_playbook(playbook: str | Path | list, endpoint_url: str, *, extra_vars: 
             cmd += ["--limit", limit]
         if verbosity:
             cmd.append("-" + "v" * verbosity)
-        proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout,
+                              check=False)
     try:
         start = proc.stdout.index("{")
         report = json.loads(proc.stdout[start:])
