@@ -1,0 +1,68 @@
+"""playbooks/monitoring.yml against the emulator: topics, alarms, dashboards, tags; idempotent and check-safe."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.functional.ansible_run import run_playbook
+
+STANDARD = {"Environment": "local", "ManagedBy": "Ansible", "Project": "PaymentProcessing",
+            "Purpose": "DisasterRecovery"}
+
+
+@pytest.fixture(scope="module")
+def deployed(emulator):
+    from tests.emulator.control import EmulatorControl
+
+    EmulatorControl(emulator.endpoint_url).reset()
+    first = run_playbook("playbooks/monitoring.yml", emulator.endpoint_url)
+    assert first.rc == 0, first.stdout + first.stderr
+    return first
+
+
+@pytest.mark.parametrize("region, role", [("us-east-1", "primary"), ("us-east-2", "dr")])
+def test_topic_alarms_and_dashboard_exist_and_are_tagged(deployed, emulator, region, role):
+    import boto3
+
+    def client(service):
+        return boto3.client(service, region_name=region, endpoint_url=emulator.endpoint_url,
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    sns = client("sns")
+    topic = f"arn:aws:sns:{region}:123456789012:payments-alerts-{role}-local"
+    assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["KmsMasterKeyId"] == "alias/aws/sns"
+    subscriptions = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [("email", "payments-oncall@example.com")]
+    tags = {t["Key"]: t["Value"] for t in sns.list_tags_for_resource(ResourceArn=topic)["Tags"]}
+    assert tags.items() >= dict(STANDARD, Region=region, **{"DR-Role": role}).items()
+
+    cloudwatch = client("cloudwatch")
+    alarms = {a["AlarmName"]: a for a in cloudwatch.describe_alarms()["MetricAlarms"]}
+    expected = 10 if role == "primary" else 8
+    assert len(alarms) == expected
+    lag = alarms[f"payments-aurora-replication-lag-{role}-local"]
+    assert lag["Threshold"] == 1000.0 and lag["AlarmActions"] == [topic]
+    assert lag["Dimensions"] == [{"Name": "DBClusterIdentifier", "Value": f"payments-aurora-{role}-local"}]
+    for alarm in alarms.values():
+        alarm_tags = {t["Key"]: t["Value"] for t in cloudwatch.list_tags_for_resource(
+            ResourceARN=alarm["AlarmArn"])["Tags"]}
+        assert alarm_tags.items() >= dict(STANDARD, Region=region, **{"DR-Role": role}).items(), alarm["AlarmName"]
+
+    body = json.loads(cloudwatch.get_dashboard(DashboardName=f"payments-dr-{role}-local")["DashboardBody"])
+    assert len(body["widgets"]) == expected
+
+
+def test_second_run_and_check_run_change_nothing(deployed, emulator):
+    assert run_playbook("playbooks/monitoring.yml", emulator.endpoint_url).changed() == 0
+    check = run_playbook("playbooks/monitoring.yml", emulator.endpoint_url, check=True)
+    assert check.rc == 0 and check.changed() == 0
+
+
+def test_bad_threshold_fails_before_any_aws_call(emulator, control):
+    run = run_playbook("playbooks/monitoring.yml", emulator.endpoint_url,
+                       extra_vars={"cloudwatch_sns_alarm_period": 7})
+    assert run.rc != 0
+    assert "cloudwatch_sns_alarm_period" in run.stdout
+    assert control.counters()["total"] == 0
