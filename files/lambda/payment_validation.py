@@ -84,6 +84,11 @@ def _validate(event: dict, fields: dict) -> dict:
     request_id = fields["requestId"]
     region_header = {"X-Served-Region": settings.region}
 
+    if _is_fenced(settings):
+        fields["outcome"] = "fenced"
+        return apigw.error(503, "REGION_FENCED", "this region is fenced by a failover; retry against the API name",
+                           request_id, headers={**region_header, "Retry-After": RETRY_AFTER_SECONDS})
+
     try:
         body = parse_json_object(apigw.body_bytes(event))
     except apigw.BodyError as exc:
@@ -163,8 +168,19 @@ def _health(event: dict, fields: dict) -> dict:
         return apigw.respond(503, {"status": "unhealthy", **payload, "checks": {"dynamodb": "UNAVAILABLE"}})
     healthy = status in SERVING_TABLE_STATUSES
     fields.update(outcome="healthy" if healthy else "unhealthy", tableStatus=status)
+    if healthy and _is_fenced(settings):
+        # A fenced region fails its Route 53 health check, so traffic goes to the other region.
+        fields["outcome"] = "fenced"
+        return apigw.respond(503, {"status": "fenced", **payload, "checks": {"dynamodb": status, "routing": "FENCED"}})
     return apigw.respond(200 if healthy else 503,
                          {"status": "healthy" if healthy else "unhealthy", **payload, "checks": {"dynamodb": status}})
+
+
+def _is_fenced(settings: Settings) -> bool:
+    """Whether the failover runbook fenced this region (no control table configured: never)."""
+    if not settings.control_table:
+        return False
+    return settings.region in store.fenced_regions(aws.client("dynamodb", settings.region), settings.control_table)
 
 
 def _not_routed(event: dict, fields: dict) -> dict:

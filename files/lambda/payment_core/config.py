@@ -28,6 +28,7 @@ class Settings:
     max_amount: Decimal
     accepted_currencies: frozenset[str]
     dr_role: str | None
+    control_table: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, require_topic: bool = True) -> Settings:
@@ -47,6 +48,7 @@ class Settings:
             max_amount=_amount(env, "MAX_AMOUNT", DEFAULT_MAX_AMOUNT),
             accepted_currencies=_currencies(env, "ACCEPTED_CURRENCIES"),
             dr_role=_text(env, "DR_ROLE"),
+            control_table=_text(env, "CONTROL_TABLE"),
         )
 
 

@@ -46,6 +46,10 @@ class StoredResult:
     body: str
 
 
+# The item payments.dr.routing_control writes; see roles/failover.
+ROUTING_CONTROL_KEY = {"name": {"S": "routing"}}
+
+
 def marker_key(transaction_id: str) -> dict[str, dict[str, str]]:
     return {"transactionId": {"S": MARKER_PREFIX + transaction_id}, "timestamp": {"S": MARKER_SORT_KEY}}
 
@@ -123,6 +127,13 @@ def table_status(client: Any, table: str) -> str:
     """The table's TableStatus in this region (DescribeTable)."""
     with _dynamodb_call():
         return client.describe_table(TableName=table)["Table"]["TableStatus"]
+
+
+def fenced_regions(client: Any, control_table: str) -> frozenset[str]:
+    """Regions fenced by the failover runbook (the routing-control item of the control table)."""
+    with _dynamodb_call():
+        item = client.get_item(TableName=control_table, Key=ROUTING_CONTROL_KEY).get("Item") or {}
+    return frozenset(value["S"] for value in item.get("fenced_regions", {}).get("L", []))
 
 
 @contextmanager
