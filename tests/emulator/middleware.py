@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 from urllib.parse import parse_qs
 
@@ -78,6 +79,8 @@ class DRMiddleware:
                 payload = replaced
         headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
         headers.append(("Content-Length", str(len(payload))))
+        # DynamoDB answers carry a CRC32 of the body; botocore retries when it does not match.
+        headers = [(k, str(zlib.crc32(payload)) if k.lower() == "x-amz-crc32" else v) for k, v in headers]
         start_response(captured["status"], headers)
         return [payload]
 
