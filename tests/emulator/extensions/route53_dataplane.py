@@ -172,6 +172,7 @@ class Route53DataPlane(Extension):
             ("POST", "probe"): self._probe_route,
             ("GET", "status"): lambda body, query: json_response(200, {"health_checks": self.report()}),
             ("GET", "resolve"): self._resolve_route,
+            ("GET", "dns-query"): self._dns_json_route,
         }
 
     def reset(self) -> None:
@@ -470,5 +471,23 @@ class Route53DataPlane(Extension):
         answer.pop("healthy")
         return json_response(200, answer)
 
+    def _dns_json_route(self, body: dict, query: dict) -> Response:
+        """DNS-over-HTTPS JSON API (application/dns-json), as public resolvers answer it:
+        GET ?name=api.example.com&type=CNAME -> {"Status": 0, "Question": [...], "Answer": [...]}.
+        Lets clients resolve the hosted zones' names the way they would through a real resolver."""
+        name, record_type = query["name"], query.get("type", "A").upper()
+        if record_type not in _DNS_TYPES:
+            raise ValueError(f"type must be one of {sorted(_DNS_TYPES)}")
+        question = [{"name": name.rstrip(".") + ".", "type": _DNS_TYPES[record_type]}]
+        answer = self.resolve(name, record_type)
+        if answer is None:
+            return json_response(200, {"Status": 3, "Question": question, "Answer": []})  # NXDOMAIN
+        records = [{"name": answer["name"], "type": _DNS_TYPES.get(answer["type"], 0), "TTL": int(answer["ttl"] or 0),
+                    "data": value} for value in answer["values"]]
+        return json_response(200, {"Status": 0, "Question": question, "Answer": records})
+
+
+# RR type numbers of the DNS wire format, which the DNS JSON API reports.
+_DNS_TYPES = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "MX": 15, "TXT": 16, "AAAA": 28, "SRV": 33, "CAA": 257}
 
 EXTENSIONS = [Route53DataPlane]

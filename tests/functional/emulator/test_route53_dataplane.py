@@ -207,3 +207,15 @@ def test_alias_records_and_the_background_prober(control, r53, target):
     while control.get("route53/resolve?name=www.example.com&type=A")["values"] != ["127.0.0.2"]:
         assert time.monotonic() < deadline, "the background prober never marked the origin unhealthy"
         time.sleep(0.05)
+
+
+def test_dns_json_api_answers_like_a_doh_resolver(control, r53):
+    zone = r53.create_hosted_zone(Name="example.org", CallerReference="doh")["HostedZone"]["Id"]
+    r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [
+        _cname(zone, "api.example.org", "abc.execute-api.us-east-2.amazonaws.com")]})
+    answer = control.get("route53/dns-query?name=api.example.org&type=CNAME")
+    assert answer == {"Status": 0, "Question": [{"name": "api.example.org.", "type": 5}],
+                      "Answer": [{"name": "api.example.org.", "type": 5, "TTL": 60,
+                                  "data": "abc.execute-api.us-east-2.amazonaws.com"}]}
+    missing = control.get("route53/dns-query?name=nope.example.org&type=A")
+    assert missing["Status"] == 3 and missing["Answer"] == []
