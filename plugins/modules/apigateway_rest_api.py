@@ -20,7 +20,7 @@ description:
     document is re-imported (mode C(overwrite)) and redeployed only when that digest differs.
   - Unlike M(community.aws.api_gateway) a second run with the same input reports no change.
 author:
-  - payments.dr maintainers
+  - payments.dr maintainers (@payments-dr)
 options:
   name:
     description: Name of the REST API. Must be unique in the region.

@@ -25,7 +25,7 @@ description:
   - Members and roles are always read from AWS, so the module is correct after a failover moved the writer.
   - Global cluster calls are served from any region; a member is removed through its own region.
 author:
-  - payments.dr maintainers
+  - payments.dr maintainers (@payments-dr)
 options:
   global_cluster_identifier:
     description: Identifier of the global cluster.

@@ -25,7 +25,7 @@ description:
   - Idempotent - when the target already is the writer (or already standalone for
     O(mode=detach_and_promote)) nothing is called.
 author:
-  - payments.dr maintainers
+  - payments.dr maintainers (@payments-dr)
 options:
   global_cluster_identifier:
     description: Identifier of the global cluster.

@@ -17,7 +17,7 @@ description:
   - Idempotent on the dashboard body, compared as data, so key order and white space in the
     JSON never cause a change.
 author:
-  - payments.dr maintainers
+  - payments.dr maintainers (@payments-dr)
 options:
   name:
     description:

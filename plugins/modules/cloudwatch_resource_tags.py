@@ -16,7 +16,7 @@ description:
   - M(amazon.aws.cloudwatch_metric_alarm) cannot tag the alarms it creates; this module does,
     with the CloudWatch C(TagResource) / C(UntagResource) / C(ListTagsForResource) APIs.
 author:
-  - payments.dr maintainers
+  - payments.dr maintainers (@payments-dr)
 options:
   resource_arns:
     description: ARNs of the CloudWatch resources (alarms, Contributor Insights rules).

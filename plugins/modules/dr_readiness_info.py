@@ -17,7 +17,7 @@ description:
   - One module call per region replaces some thirty single-purpose info calls.
   - A control whose resource name is not given is not audited.
 author:
-  - payments.dr maintainers
+  - payments.dr maintainers (@payments-dr)
 options:
   peer_region:
     description: The other region of the stack.

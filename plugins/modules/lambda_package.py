@@ -18,7 +18,7 @@ description:
     when the code really changed.
   - Writes O(dest) only when its content would differ.
 author:
-  - payments.dr maintainers
+  - payments.dr maintainers (@payments-dr)
 options:
   src:
     description: Directory holding the function's sources.

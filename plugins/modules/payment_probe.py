@@ -21,7 +21,7 @@ description:
   - Never changes anything but the one synthetic payment it sends (which is idempotent by its key);
     in check mode it sends nothing.
 author:
-  - payments.dr maintainers
+  - payments.dr maintainers (@payments-dr)
 options:
   url:
     description: URL of C(POST /validate) through the API's DNS name.

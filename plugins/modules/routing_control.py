@@ -20,7 +20,7 @@ description:
     through table replication whenever that region comes back, keeping it fenced.
   - Idempotent - reads the item (strongly consistent) and writes only when the fenced set differs.
 author:
-  - payments.dr maintainers
+  - payments.dr maintainers (@payments-dr)
 options:
   table_name:
     description: Name of the routing-control global table.

@@ -15,7 +15,7 @@ description:
   - Sets or removes the C(KmsMasterKeyId) attribute of an existing SNS topic.
   - M(community.aws.sns_topic) manages topics but not their encryption; this module fills that gap.
 author:
-  - payments.dr maintainers
+  - payments.dr maintainers (@payments-dr)
 options:
   topic_arn:
     description: ARN of the topic.
