@@ -13,6 +13,11 @@ cd "$repo"
 git ls-files -z --cached --others --exclude-standard \
   | grep -zv '^collections/' \
   | xargs -0 cp --parents -P -t "$dest"
+# The modules import amazon.aws; ansible-test finds collections beside this one.
+bundled="$(python -c 'import ansible, os; print(os.path.join(os.path.dirname(os.path.dirname(ansible.__file__)), "ansible_collections"))')"
+for dependency in amazon community; do
+  ln -s "$bundled/$dependency" "$work/ansible_collections/$dependency"
+done
 # ansible-test fetches its pip bootstrap script from a host CI cannot reach; use the offline stand-in.
 cache="$HOME/.ansible/test/cache"
 mkdir -p "$cache"
