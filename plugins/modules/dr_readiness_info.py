@@ -176,8 +176,8 @@ class Audit:
             highest = self.highest_lag(cluster_id)
             if highest is None:
                 return False, "no lag datapoint in the last %ss" % self.module.params["lag_window"]
-            return highest <= self.module.params["max_replication_lag"], "%.3f s (limit %.3f s)" % (
-                highest, self.module.params["max_replication_lag"])
+            limit = float(self.module.params["max_replication_lag"])
+            return highest <= limit, "%.3f s (limit %.3f s)" % (float(highest), limit)
 
         self.check("aurora global membership", membership)
         self.check("aurora instances", instances)

@@ -133,7 +133,7 @@ CNAME = 5
 def resolve_chain(doh_url, name, limit=8):
     """Follow CNAME records through a DNS-over-HTTPS JSON resolver; returns [name, target, ...]."""
     chain = [name]
-    for _ in range(limit):
+    while len(chain) <= limit:
         answer = json.loads(open_url("%s?%s" % (doh_url, urlencode({"name": chain[-1], "type": "CNAME"})),
                                      headers={"Accept": "application/dns-json"}, timeout=10).read())
         targets = [a["data"].rstrip(".") for a in answer.get("Answer", []) if a.get("type") == CNAME]

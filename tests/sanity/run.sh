@@ -25,6 +25,10 @@ for version in 24_2; do
   [ -f "$cache/get_pip_$version.py" ] || cp tests/sanity/get_pip_offline.py "$cache/get_pip_$version.py"
 done
 cd "$dest"
+# The gate covers the collection's plugins, its runtime metadata and the plugins' unit tests
+# (the emulator and the functional tests are test tooling, linted by pytest's own runs).
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(plugins/ meta/runtime.yml tests/unit/plugins/)
 # pslint and shellcheck need PowerShell and shellcheck binaries; changelog needs antsibull-changelog.
 ansible-test sanity --python "$(python -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')" \
-  --skip-test pslint --skip-test shellcheck --skip-test changelog "$@"
+  --skip-test pslint --skip-test shellcheck --skip-test changelog "${targets[@]}"

@@ -31,8 +31,9 @@ def api(digest=DIGEST, tags=None):
     return {"id": "abc", "name": "n", "rootResourceId": "r", "tags": dict(tags or {}, **{mod.DIGEST_TAG: digest})}
 
 
-def stage(settings=SETTINGS, **extra):
-    return dict({"stageName": "prod", "deploymentId": "d1", "methodSettings": settings}, **extra)
+def stage(settings=None, **extra):
+    return dict({"stageName": "prod", "deploymentId": "d1",
+                 "methodSettings": SETTINGS if settings is None else settings}, **extra)
 
 
 def test_digest_ignores_key_order():

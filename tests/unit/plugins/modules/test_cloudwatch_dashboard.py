@@ -58,8 +58,8 @@ def test_check_mode_reports_change_without_writing(run_module, state, current):
 @pytest.mark.parametrize("current, changed", [(BODY, True), (None, False)])
 def test_absent(run_module, current, changed):
     client = client_with(current)
-    result, _ = run_module(cloudwatch_dashboard, {"name": "d", "state": "absent"}, client)
-    assert result["changed"] is changed
+    result, failed = run_module(cloudwatch_dashboard, {"name": "d", "state": "absent"}, client)
+    assert not failed and result["changed"] is changed
     assert client.delete_dashboards.called is changed
 
 
@@ -67,7 +67,8 @@ def test_diff_shows_before_and_after(run_module):
     client = client_with({"widgets": []})
     after = client_with(BODY).get_dashboard.return_value
     client.get_dashboard.side_effect = [client.get_dashboard.return_value, after]  # read back after the write
-    result, _ = run_module(cloudwatch_dashboard, {"name": "d", "body": BODY}, client, diff=True)
+    result, failed = run_module(cloudwatch_dashboard, {"name": "d", "body": BODY}, client, diff=True)
+    assert not failed
     assert result["diff"] == {"before": {"widgets": []}, "after": BODY}
 
 
