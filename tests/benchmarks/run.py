@@ -1,0 +1,228 @@
+"""Deploy and failover benchmarks on a fresh emulator; prints a table (not a test).
+
+    python -m tests.benchmarks.run [--payments-seconds 5]
+
+Measures, in one run:
+- site.yml wall time for both regions (forks=10, the regions in parallel) and serially (forks=1);
+  one region alone is estimated as half the serial run, so both/one shows how parallel the regions are;
+- the no-op rerun: wall time, changed count, AWS requests by service/region and reads vs writes;
+- failover.yml planned and unplanned (primary region down) with the failover delay at 0: per-step
+  seconds from the runbook's own report, and failback.yml;
+- payments per second through one region's API, and the share of payments that fail while an
+  unplanned failover runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Emulator:
+    """A fresh emulator in its own process, as `make demo` runs it."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen([sys.executable, "-m", "tests.emulator", "--port", str(self.port)],
+                                        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                self.get("health")
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("emulator did not start")
+
+    def call(self, method: str, route: str, payload: dict | None = None):
+        data = json.dumps(payload).encode() if payload is not None else None
+        request = urllib.request.Request(f"{self.url}/_dr/{route}", data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - loopback
+            return json.loads(answer.read())
+
+    def get(self, route: str):
+        return self.call("GET", route)
+
+    def post(self, route: str, payload: dict | None = None):
+        return self.call("POST", route, payload or {})
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def playbook(emulator: Emulator, name: str, *extra: str, forks: int = 10) -> tuple[float, dict, str]:
+    """Run a root playbook; returns (seconds, recap totals, stdout)."""
+    env = dict(os.environ, DR_EMULATOR_PORT=str(emulator.port), ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),
+               ANSIBLE_FORKS=str(forks), ANSIBLE_NOCOLOR="1")
+    started = time.monotonic()
+    proc = subprocess.run([str(BIN / "ansible-playbook"), name, "-i", "inventories/local", *extra],
+                          cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    seconds = time.monotonic() - started
+    totals = {"ok": 0, "changed": 0, "failed": 0}
+    for line in proc.stdout.splitlines():
+        if ": ok=" in line:
+            for field in line.split(":", 1)[1].split():
+                key, _sep, value = field.partition("=")
+                if key in totals:
+                    totals[key] += int(value)
+    if proc.returncode != 0:
+        print(proc.stdout[-3000:], proc.stderr[-2000:], file=sys.stderr)
+        raise SystemExit(f"{name} {' '.join(extra)} failed (rc {proc.returncode})")
+    return seconds, totals, proc.stdout
+
+
+def newest_report(prefix: str) -> dict:
+    reports = sorted((REPO / "reports").glob(f"{prefix}*.json"), key=lambda p: p.stat().st_mtime)
+    return json.loads(reports[-1].read_text())
+
+
+def api_host(emulator: Emulator, region: str, role: str) -> str:
+    import boto3
+
+    client = boto3.client("apigateway", region_name=region, endpoint_url=emulator.url,
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    api = next(a for a in client.get_rest_apis()["items"] if a["name"] == f"payments-api-{role}-local")
+    return f"{api['id']}.execute-api.{region}.amazonaws.com"
+
+
+def send_payment(emulator: Emulator, host: str, key: str) -> int:
+    body = json.dumps({"amount": "10.00", "currency": "USD", "customerId": "cus_bench00000001"}).encode()
+    request = urllib.request.Request(f"{emulator.url}/prod/validate", data=body, method="POST",
+                                     headers={"Host": host, "Content-Type": "application/json",
+                                              "Idempotency-Key": key})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - loopback
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
+
+
+def resolve_api(emulator: Emulator) -> str:
+    answer = emulator.get("route53/dns-query?name=api.payments.local.example.com&type=CNAME")
+    return answer["Answer"][0]["data"]
+
+
+def payments_per_second(emulator: Emulator, host: str, seconds: float, threads: int = 4) -> float:
+    done = []
+    deadline = time.monotonic() + seconds
+
+    def worker(index: int) -> None:
+        count = 0
+        while time.monotonic() < deadline:
+            if send_payment(emulator, host, f"bench-{index}-{count}") in (200, 201):
+                count += 1
+        done.append(count)
+
+    workers = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return sum(done) / seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--payments-seconds", type=float, default=5)
+    args = parser.parse_args()
+    rows: list[tuple[str, str]] = []
+
+    serial = Emulator()
+    try:
+        serial_seconds, _totals, _out = playbook(serial, "site.yml", forks=1)
+    finally:
+        serial.stop()
+
+    emulator = Emulator()
+    try:
+        emulator.post("rds/settings", {"failover_delay": 0})
+        first, first_totals, _out = playbook(emulator, "site.yml")
+        emulator.post("counters/reset")
+        second, second_totals, _out = playbook(emulator, "site.yml")
+        counters = emulator.get("counters")
+        one_region = serial_seconds / 2
+        rows += [
+            ("site.yml, both regions in parallel (s)", f"{first:.1f}"),
+            ("site.yml, both regions serially (forks=1) (s)", f"{serial_seconds:.1f}"),
+            ("one region alone, estimated = serial / 2 (s)", f"{one_region:.1f}"),
+            ("both regions / one region", f"{first / one_region:.2f}"),
+            ("first run changed", str(first_totals["changed"])),
+            ("no-op rerun (s)", f"{second:.1f}"),
+            ("no-op rerun / first run", f"{second / first:.2f}"),
+            ("no-op rerun changed", str(second_totals["changed"])),
+            ("no-op rerun AWS requests: reads / writes", f"{counters['reads']} / {counters['writes']}"),
+        ]
+        rows += [(f"  requests {key}", str(value)) for key, value in counters["by_service_region"].items()]
+        writes = sorted({(r["service"], r["action"]) for r in counters["rows"] if not r["read"]})
+        if writes:
+            rows.append(("  write calls in the no-op run", ", ".join(f"{s}:{a}" for s, a in writes)))
+
+        host = api_host(emulator, "us-east-1", "primary")
+        rows.append(("payments/s through the us-east-1 API (4 clients)",
+                     f"{payments_per_second(emulator, host, args.payments_seconds):.1f}"))
+
+        for mode, runbook in (("planned", "failover.yml"), ("planned", "failback.yml")):
+            seconds, _t, _out = playbook(emulator, runbook, "-e", f"mode={mode}")
+            report = newest_report(runbook.split(".")[0])
+            rows.append((f"{runbook} {mode}: wall (s) / runbook RTO (s)", f"{seconds:.1f} / {report['rto_seconds']}"))
+            rows += [(f"  step {s['step']}", f"{s['seconds']:.2f}") for s in report["steps"]]
+
+        # Unplanned: payments keep flowing through the API name while the primary region is lost.
+        outcomes: list[int] = []
+        stop = threading.Event()
+
+        def load() -> None:
+            count = 0
+            while not stop.is_set():
+                outcomes.append(send_payment(emulator, resolve_api(emulator), f"bench-outage-{count}"))
+                count += 1
+
+        loader = threading.Thread(target=load)
+        loader.start()
+        time.sleep(1)
+        emulator.post("outage", {"region": "us-east-1", "down": True})
+        emulator.post("route53/probe")
+        seconds, _t, _out = playbook(emulator, "failover.yml", "-e", "mode=unplanned")
+        stop.set()
+        loader.join()
+        report = newest_report("failover")
+        failed = sum(1 for status in outcomes if status not in (200, 201))
+        rows.append(("failover.yml unplanned: wall (s) / runbook RTO (s)", f"{seconds:.1f} / {report['rto_seconds']}"))
+        rows += [(f"  step {s['step']}", f"{s['seconds']:.2f}") for s in report["steps"]]
+        rows.append(("payments failed during the unplanned failover",
+                     f"{failed} of {len(outcomes)} ({100.0 * failed / max(len(outcomes), 1):.1f}%)"))
+    finally:
+        emulator.stop()
+
+    width = max(len(name) for name, _ in rows)
+    print(f"{'measure'.ljust(width)}  value")
+    for name, value in rows:
+        print(f"{name.ljust(width)}  {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
