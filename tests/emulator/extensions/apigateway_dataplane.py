@@ -255,9 +255,12 @@ class ApiGatewayDataPlane(Extension):
         integration = method.integration
         context = _RequestContext(region, api, stage, route, method, path, path_params, request_id,
                                   domain or f"{api_id}.execute-api.{region}.amazonaws.com")
-        if integration is not None and integration.type == "AWS_PROXY":
+        # OpenAPI imports may spell the type in lower case (x-amazon-apigateway-integration), which
+        # API Gateway accepts as the same type.
+        integration_type = (integration.type or "").upper() if integration is not None else None
+        if integration_type == "AWS_PROXY":
             return self._lambda_proxy(call, context, integration)
-        if integration is not None and integration.type == "MOCK":
+        if integration_type == "MOCK":
             return self._mock(call, integration, request_id)
         # No integration, or a type the emulator does not run (HTTP, AWS, HTTP_PROXY: they would leave loopback).
         return _gateway_answer(500, "Internal server error", "InternalServerErrorException", request_id)

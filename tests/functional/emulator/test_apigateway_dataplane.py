@@ -127,3 +127,21 @@ def test_stage_serves_its_deployment_not_later_edits(emulator, aws, api):
     client.create_deployment(restApiId=api, stageName="prod")
     status, headers, body = http(emulator.endpoint_url, "GET", "/prod/ping", host=host)
     assert (status, json.loads(body), headers["X-Mock"]) == (200, {"pong": True}, "yes")
+
+
+def test_openapi_import_with_lower_case_integration_type_serves(aws, control, emulator):
+    """x-amazon-apigateway-integration may spell the type "aws_proxy"; API Gateway treats it as AWS_PROXY."""
+    arn = create_function(aws, PRIMARY, "health", PROXY_HANDLER)
+    client = aws("apigateway", PRIMARY)
+    api_id = client.create_rest_api(name="imported")["id"]
+    uri = f"arn:aws:apigateway:{PRIMARY}:lambda:path/2015-03-31/functions/{arn}/invocations"
+    document = {"openapi": "3.0.1", "info": {"title": "imported", "version": "1"}, "paths": {"/health": {"get": {
+        "responses": {"200": {"description": "ok"}},
+        "x-amazon-apigateway-integration": {"type": "aws_proxy", "httpMethod": "POST", "uri": uri}}}}}
+    client.put_rest_api(restApiId=api_id, mode="overwrite", body=json.dumps(document).encode())
+    client.create_deployment(restApiId=api_id, stageName="prod")
+    aws("lambda", PRIMARY).add_permission(
+        FunctionName=arn, StatementId="apigw", Action="lambda:InvokeFunction", Principal="apigateway.amazonaws.com",
+        SourceArn=f"arn:aws:execute-api:{PRIMARY}:123456789012:{api_id}/*")
+    status, _headers, body = http(emulator.endpoint_url, "GET", "/prod/health", host=execute_api_host(api_id, PRIMARY))
+    assert status == 200 and json.loads(body)["region"] == PRIMARY
