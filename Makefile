@@ -10,7 +10,9 @@ export DR_EMULATOR_PORT
 CACHE := .cache
 EMULATOR_PID := $(CACHE)/emulator.pid
 
-.PHONY: venv demo test pytest lint sanity molecule emulator-start emulator-stop clean
+CHECKOV_VENV := .venv-checkov
+
+.PHONY: venv demo test pytest lint sanity security molecule emulator-start emulator-stop clean
 
 venv: $(BIN)/.installed
 $(BIN)/.installed: requirements.txt requirements-test.txt
@@ -49,10 +51,19 @@ lint: venv
 sanity: venv
 	bash tests/sanity/run.sh
 
+# checkov pins packages that clash with the test tools (boto3, packaging): its own venv.
+$(CHECKOV_VENV)/.installed: tests/security/requirements.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet -r tests/security/requirements.txt
+	touch $@
+
+security: $(CHECKOV_VENV)/.installed
+	CHECKOV=$(CHECKOV_VENV)/bin/checkov bash tests/security/run_checkov.sh
+
 molecule: venv
 	cd extensions && molecule test --all
 
-test: pytest lint sanity molecule
+test: pytest lint sanity security molecule
 
 clean: emulator-stop
-	rm -rf $(VENV) $(CACHE)
+	rm -rf $(VENV) $(CHECKOV_VENV) $(CACHE)
