@@ -101,6 +101,10 @@ class Operation:
                 "started_at": self.started_at, "completed_at": self.completed_at}
 
 
+# Aurora publishes AuroraGlobalDBReplicationLag / AuroraGlobalDBRPOLag once a minute.
+LAG_PUBLISH_INTERVAL = 60.0
+
+
 class AuroraGlobalDatabase(Extension):
     name = "rds"
     order = 50
@@ -110,6 +114,7 @@ class AuroraGlobalDatabase(Extension):
         self._lock = threading.RLock()
         self.failover_delay = DEFAULT_DELAY
         self._lag: dict[str, float] = {}  # global cluster id (lower case) -> lag in ms
+        self._lag_published: dict[str, float] = {}  # global cluster id -> time.monotonic() of the last datapoint
         self._operations: list[Operation] = []
         self._resyncing: set[str] = set()  # ARNs of demoted primaries not yet resynchronised
         self._handlers: dict[str, Callable[[AwsCall], Response | None]] = {
@@ -124,6 +129,9 @@ class AuroraGlobalDatabase(Extension):
 
     # -- extension interface ---------------------------------------------------------
     def intercept(self, call: AwsCall) -> Response | None:
+        if call.service == "monitoring" and call.action in ("GetMetricStatistics", "GetMetricData"):
+            self._publish_due_lag()
+            return None
         if call.service != "rds":
             return None
         with self._lock:
@@ -144,6 +152,7 @@ class AuroraGlobalDatabase(Extension):
         with self._lock:
             self.failover_delay = DEFAULT_DELAY
             self._lag.clear()
+            self._lag_published.clear()
             self._operations.clear()
             self._resyncing.clear()
 
@@ -457,16 +466,32 @@ class AuroraGlobalDatabase(Extension):
             if lag < 0:
                 raise ValueError("lag_ms must not be negative")
             self._lag[key] = lag
-            published = []
-            for member in gc.members:
-                if member.is_writer:
-                    continue
-                dimensions = [{"Name": "DBClusterIdentifier", "Value": member.db_cluster_identifier}]
-                self.emulator.backend("cloudwatch", member.region).put_metric_data("AWS/RDS", [
-                    {"MetricName": metric, "Value": lag, "Unit": "Milliseconds", "Dimensions": dimensions}
-                    for metric in LAG_METRICS])
-                published.append({"region": member.region, "db_cluster_identifier": member.db_cluster_identifier})
+            published = self._publish_lag(gc, lag)
             return json_response(200, {"global_cluster": key, "lag_ms": lag, "published": published})
+
+    def _publish_lag(self, gc: GlobalCluster, lag: float) -> list[dict[str, str]]:
+        """One datapoint of both lag metrics for every secondary, in its own region."""
+        published = []
+        for member in gc.members:
+            if member.is_writer:
+                continue
+            dimensions = [{"Name": "DBClusterIdentifier", "Value": member.db_cluster_identifier}]
+            self.emulator.backend("cloudwatch", member.region).put_metric_data("AWS/RDS", [
+                {"MetricName": metric, "Value": lag, "Unit": "Milliseconds", "Dimensions": dimensions}
+                for metric in LAG_METRICS])
+            published.append({"region": member.region, "db_cluster_identifier": member.db_cluster_identifier})
+        self._lag_published[gc.global_cluster_identifier] = time.monotonic()
+        return published
+
+    def _publish_due_lag(self) -> None:
+        """Aurora publishes the lag metrics every minute while a global database runs: before a
+        metric read, add the datapoints that minute-by-minute publishing would have added."""
+        with self._lock:
+            self._settle()
+            for gc in list(self._global_clusters().values()):
+                key = gc.global_cluster_identifier
+                if time.monotonic() - self._lag_published.get(key, float("-inf")) >= LAG_PUBLISH_INTERVAL:
+                    self._publish_lag(gc, self._lag.get(key, 0.0))
 
     def _lag_get(self, body: dict, query: dict) -> Response:
         with self._lock:

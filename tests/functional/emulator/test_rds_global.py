@@ -275,3 +275,13 @@ def test_replication_lag_metrics_are_published_in_the_secondary_region(aws, cont
         [point] = aws("cloudwatch", DR).get_metric_statistics(MetricName=metric, **query)["Datapoints"]
         assert (point["Maximum"], point["Minimum"], point["Unit"]) == (2500, 0, "Milliseconds")
         assert aws("cloudwatch", PRIMARY).get_metric_statistics(MetricName=metric, **query)["Datapoints"] == []
+
+
+def test_lag_metrics_are_there_without_any_control_call(aws, global_db):
+    """Aurora publishes the lag every minute: a reader finds a datapoint for the secondary."""
+    end = datetime.now(timezone.utc) + timedelta(minutes=1)
+    points = aws("cloudwatch", DR).get_metric_statistics(
+        Namespace="AWS/RDS", MetricName="AuroraGlobalDBReplicationLag",
+        Dimensions=[{"Name": "DBClusterIdentifier", "Value": "payments-dr"}],
+        StartTime=end - timedelta(minutes=10), EndTime=end, Period=600, Statistics=["Maximum"])["Datapoints"]
+    assert [p["Maximum"] for p in points] == [0.0]
