@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import boto3
 import pytest
 from moto import mock_aws
+
+# pytest imports test modules by path (--import-mode=importlib): make the sibling helper importable.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from payment_lambda_support import DR_REGION, REGION, TABLE, TOPIC, Stack, create_table
 
 from payment_core import aws as lambda_aws
