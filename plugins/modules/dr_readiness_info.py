@@ -130,8 +130,8 @@ class Audit:
         self.region = module.region
         self.controls = []
 
-    def client(self, service, region=None):
-        return self.module.client(service, region=region, retry_decorator=AWSRetry.jittered_backoff())
+    def client(self, service):
+        return self.module.client(service, retry_decorator=AWSRetry.jittered_backoff())
 
     def record(self, control, ok, detail, severity="critical"):
         self.controls.append(dict(region=self.region, control=control, ok=bool(ok), severity=severity, detail=detail))

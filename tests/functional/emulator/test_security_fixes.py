@@ -283,3 +283,12 @@ def test_budget_tags(aws, control):
     assert error_code(err) == "NotFoundException"
     budget(aws)  # a new budget of the same name starts untagged
     assert client.list_tags_for_resource(ResourceARN=BUDGET_ARN)["ResourceTags"] == []
+
+
+def test_recovery_points_of_a_vault_are_listed(aws, control):
+    backup = aws("backup", "us-east-2")
+    backup.create_backup_vault(BackupVaultName="vault")
+    assert backup.list_recovery_points_by_backup_vault(BackupVaultName="vault")["RecoveryPoints"] == []
+    with pytest.raises(ClientError) as err:
+        backup.list_recovery_points_by_backup_vault(BackupVaultName="missing")
+    assert err.value.response["Error"]["Code"] == "AccessDeniedException"
