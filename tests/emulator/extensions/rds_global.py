@@ -49,8 +49,10 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Callable
+
+from moto.core.utils import utcnow
 
 from ..errors import error_response, json_response
 from ..request_info import AwsCall
@@ -472,12 +474,16 @@ class AuroraGlobalDatabase(Extension):
     def _publish_lag(self, gc: GlobalCluster, lag: float) -> list[dict[str, str]]:
         """One datapoint of both lag metrics for every secondary, in its own region."""
         published = []
+        # A datapoint describes the moment just measured, a little before it is published: a reader
+        # whose query ends "now" (computed before its request) must see it.
+        measured = utcnow() - timedelta(seconds=1)  # moto keeps naive UTC datetimes
         for member in gc.members:
             if member.is_writer:
                 continue
             dimensions = [{"Name": "DBClusterIdentifier", "Value": member.db_cluster_identifier}]
             self.emulator.backend("cloudwatch", member.region).put_metric_data("AWS/RDS", [
-                {"MetricName": metric, "Value": lag, "Unit": "Milliseconds", "Dimensions": dimensions}
+                {"MetricName": metric, "Value": lag, "Unit": "Milliseconds", "Dimensions": dimensions,
+                 "Timestamp": measured}
                 for metric in LAG_METRICS])
             published.append({"region": member.region, "db_cluster_identifier": member.db_cluster_identifier})
         self._lag_published[gc.global_cluster_identifier] = time.monotonic()

@@ -1,0 +1,281 @@
+"""playbooks/network.yml against the emulator: VPCs, subnets, NAT, peering, routes, security groups,
+flow logs and tags read back through the AWS APIs; idempotent, check-safe, and a bad address plan
+rejected before any AWS call."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import boto3
+import pytest
+
+from tests.emulator.control import EmulatorControl
+from tests.functional.ansible_run import run_playbook
+
+PLAYBOOK = "playbooks/network.yml"
+REGIONS = {"primary": "us-east-1", "dr": "us-east-2"}
+CIDRS = {"primary": "10.0.0.0/16", "dr": "10.1.0.0/16"}
+PUBLIC = {"primary": ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"],
+          "dr": ["10.1.0.0/24", "10.1.1.0/24", "10.1.2.0/24"]}
+PRIVATE = {"primary": ["10.0.16.0/20", "10.0.32.0/20", "10.0.48.0/20"],
+           "dr": ["10.1.16.0/20", "10.1.32.0/20", "10.1.48.0/20"]}
+ROLES = pytest.mark.parametrize("role", ["primary", "dr"])
+
+
+def peer(role: str) -> str:
+    return "dr" if role == "primary" else "primary"
+
+
+def standard_tags(role: str) -> dict:
+    return {"Environment": "local", "ManagedBy": "Ansible", "Project": "PaymentProcessing",
+            "Purpose": "DisasterRecovery", "Region": REGIONS[role], "DR-Role": role,
+            "CostCenter": "payments-platform"}  # dr_extra_tags of the local inventory
+
+
+@pytest.fixture(scope="module")
+def deployed(emulator):
+    """Deploy once for the module (the `control`/`aws` fixtures would reset the emulator: not used here)."""
+    EmulatorControl(emulator.endpoint_url).reset()
+    started = time.monotonic()
+    first = run_playbook(PLAYBOOK, emulator.endpoint_url)
+    first.seconds = time.monotonic() - started
+    assert first.rc == 0, first.stdout + first.stderr
+    return first
+
+
+@pytest.fixture(scope="module")
+def client(emulator):
+    def make(service: str, role: str):
+        return boto3.client(service, region_name=REGIONS.get(role, role), endpoint_url=emulator.endpoint_url,
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+    return make
+
+
+def by_name(items: list, name: str) -> dict:
+    (found,) = [i for i in items if {"Key": "Name", "Value": name} in i.get("Tags", [])]
+    return found
+
+
+def vpc_of(client, role):
+    vpcs = client("ec2", role).describe_vpcs(
+        Filters=[{"Name": "tag:Name", "Values": [f"payments-vpc-{role}-local"]}])["Vpcs"]
+    assert len(vpcs) == 1, vpcs
+    return vpcs[0]
+
+
+def in_vpc(client, role, call, key, **kwargs):
+    ec2 = client("ec2", role)
+    filters = [{"Name": "vpc-id", "Values": [vpc_of(client, role)["VpcId"]]}] + kwargs.pop("Filters", [])
+    return getattr(ec2, call)(Filters=filters, **kwargs)[key]
+
+
+@ROLES
+def test_vpc_has_the_planned_cidr_and_dns(deployed, client, role):
+    vpc = vpc_of(client, role)
+    assert vpc["CidrBlock"] == CIDRS[role]
+    ec2 = client("ec2", role)
+    assert ec2.describe_vpc_attribute(VpcId=vpc["VpcId"], Attribute="enableDnsHostnames")[
+        "EnableDnsHostnames"]["Value"] is True
+    facts = deployed.results("payments.dr.network : Record the VPC id", role)["ansible_facts"]
+    assert facts["network_vpc_id"] == vpc["VpcId"]
+
+
+@ROLES
+def test_public_and_private_subnets_span_three_zones(deployed, client, role):
+    subnets = in_vpc(client, role, "describe_subnets", "Subnets")
+    tiers = {tier: sorted((s for s in subnets if {"Key": "Tier", "Value": tier} in s["Tags"]),
+                          key=lambda s: s["AvailabilityZone"]) for tier in ("public", "private")}
+    assert len(subnets) == 6
+    for tier, planned in (("public", PUBLIC), ("private", PRIVATE)):
+        assert [s["CidrBlock"] for s in tiers[tier]] == planned[role]
+        assert [s["AvailabilityZone"] for s in tiers[tier]] == [REGIONS[role] + z for z in "abc"]
+        assert not any(s["MapPublicIpOnLaunch"] for s in tiers[tier])
+    facts = deployed.results("payments.dr.network : Record the subnet ids", role)["ansible_facts"]
+    assert sorted(facts["network_public_subnet_ids"]) == sorted(s["SubnetId"] for s in tiers["public"])
+    assert sorted(facts["network_private_subnet_ids"]) == sorted(s["SubnetId"] for s in tiers["private"])
+
+
+@ROLES
+def test_routes_public_to_igw_private_to_own_zone_nat_and_peer(deployed, client, role):
+    ec2 = client("ec2", role)
+    vpc_id = vpc_of(client, role)["VpcId"]
+    subnets = {s["SubnetId"]: s for s in in_vpc(client, role, "describe_subnets", "Subnets")}
+    (igw,) = ec2.describe_internet_gateways(
+        Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])["InternetGateways"]
+    nats = in_vpc(client, role, "describe_nat_gateways", "NatGateways",
+                  Filters=[{"Name": "state", "Values": ["available"]}])
+    assert len(nats) == 3
+    nat_zone = {n["NatGatewayId"]: subnets[n["SubnetId"]]["AvailabilityZone"] for n in nats}
+    assert all({"Key": "Tier", "Value": "public"} in subnets[n["SubnetId"]]["Tags"] for n in nats)
+    assert sorted(nat_zone.values()) == [REGIONS[role] + z for z in "abc"]
+    (pcx,) = ec2.describe_vpc_peering_connections(
+        Filters=[{"Name": "status-code", "Values": ["active"]}])["VpcPeeringConnections"]
+
+    tables = in_vpc(client, role, "describe_route_tables", "RouteTables")
+    table_of = {a["SubnetId"]: t for t in tables for a in t["Associations"] if a.get("SubnetId")}
+    assert set(table_of) == set(subnets)
+    for subnet_id, subnet in subnets.items():
+        routes = {r["DestinationCidrBlock"]: r for r in table_of[subnet_id]["Routes"]}
+        if {"Key": "Tier", "Value": "public"} in subnet["Tags"]:
+            assert set(routes) == {CIDRS[role], "0.0.0.0/0"}
+            assert routes["0.0.0.0/0"]["GatewayId"] == igw["InternetGatewayId"]
+        else:
+            assert set(routes) == {CIDRS[role], "0.0.0.0/0", CIDRS[peer(role)]}
+            assert nat_zone[routes["0.0.0.0/0"]["NatGatewayId"]] == subnet["AvailabilityZone"]
+            assert routes[CIDRS[peer(role)]]["VpcPeeringConnectionId"] == pcx["VpcPeeringConnectionId"]
+
+
+def test_peering_requested_by_primary_and_active_in_both_regions(deployed, client):
+    seen = {}
+    for role in REGIONS:
+        (pcx,) = client("ec2", role).describe_vpc_peering_connections()["VpcPeeringConnections"]
+        seen[role] = pcx
+        assert pcx["Status"]["Code"] == "active"
+    assert seen["primary"]["VpcPeeringConnectionId"] == seen["dr"]["VpcPeeringConnectionId"]
+    pcx = seen["primary"]
+    assert (pcx["RequesterVpcInfo"]["VpcId"], pcx["RequesterVpcInfo"]["Region"]) == (
+        vpc_of(client, "primary")["VpcId"], "us-east-1")
+    assert (pcx["AccepterVpcInfo"]["VpcId"], pcx["AccepterVpcInfo"]["Region"]) == (
+        vpc_of(client, "dr")["VpcId"], "us-east-2")
+
+
+def rules(permissions: list) -> set:
+    found = set()
+    for p in permissions:
+        for r in p.get("IpRanges", []):
+            found.add((p["IpProtocol"], p.get("FromPort"), p.get("ToPort"), r["CidrIp"]))
+        for g in p.get("UserIdGroupPairs", []):
+            found.add((p["IpProtocol"], p.get("FromPort"), p.get("ToPort"), g["GroupId"]))
+    return found
+
+
+@ROLES
+def test_aurora_accepts_5432_only_from_lambda_and_peer_vpc_and_default_group_is_empty(deployed, client, role):
+    groups = in_vpc(client, role, "describe_security_groups", "SecurityGroups")
+    aurora = next(g for g in groups if g["GroupName"] == f"payments-aurora-{role}-local")
+    lam = next(g for g in groups if g["GroupName"] == f"payments-lambda-{role}-local")
+    assert rules(aurora["IpPermissions"]) == {("tcp", 5432, 5432, lam["GroupId"]),
+                                              ("tcp", 5432, 5432, CIDRS[peer(role)])}
+    assert rules(aurora["IpPermissionsEgress"]) == set()
+    assert rules(lam["IpPermissions"]) == set()
+    assert rules(lam["IpPermissionsEgress"]) == {("tcp", 443, 443, "0.0.0.0/0"), ("tcp", 5432, 5432, CIDRS[role]),
+                                                 ("tcp", 5432, 5432, CIDRS[peer(role)])}
+    default = next(g for g in groups if g["GroupName"] == "default")
+    assert rules(default["IpPermissions"]) == set() and rules(default["IpPermissionsEgress"]) == set()
+    facts = deployed.results("payments.dr.network : Record the security group ids", role)["ansible_facts"]
+    assert (facts["network_aurora_sg_id"], facts["network_lambda_sg_id"]) == (aurora["GroupId"], lam["GroupId"])
+
+
+@ROLES
+def test_every_resource_carries_the_standard_tags(deployed, client, role):
+    ec2 = client("ec2", role)
+    vpc_id = vpc_of(client, role)["VpcId"]
+    nats = in_vpc(client, role, "describe_nat_gateways", "NatGateways")
+    resources = {vpc_id}
+    resources |= {s["SubnetId"] for s in in_vpc(client, role, "describe_subnets", "Subnets")}
+    resources |= {t["RouteTableId"] for t in in_vpc(client, role, "describe_route_tables", "RouteTables")
+                  if not any(a.get("Main") for a in t["Associations"])}
+    resources |= {g["GroupId"] for g in in_vpc(client, role, "describe_security_groups", "SecurityGroups")}
+    resources |= {g["InternetGatewayId"] for g in ec2.describe_internet_gateways(
+        Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])["InternetGateways"]}
+    resources |= {n["NatGatewayId"] for n in nats}
+    resources |= {a["AllocationId"] for n in nats for a in n["NatGatewayAddresses"]}
+    resources |= {p["VpcPeeringConnectionId"] for p in ec2.describe_vpc_peering_connections()["VpcPeeringConnections"]}
+    resources |= {f["FlowLogId"] for f in ec2.describe_flow_logs()["FlowLogs"]}
+    # VPC, subnets, route tables, security groups (with the default one), IGW, NATs, EIPs, peering, flow log
+    assert len(resources) == 1 + 6 + 4 + 3 + 1 + 3 + 3 + 1 + 1
+
+    tags: dict[str, dict] = {}
+    for t in ec2.get_paginator("describe_tags").paginate(
+            Filters=[{"Name": "resource-id", "Values": sorted(resources)}]).build_full_result()["Tags"]:
+        tags.setdefault(t["ResourceId"], {})[t["Key"]] = t["Value"]
+    for resource_id in resources:
+        assert tags.get(resource_id, {}).items() >= standard_tags(role).items(), resource_id
+        assert tags[resource_id]["Name"].endswith(f"-{role}-local"), (resource_id, tags[resource_id]["Name"])
+
+
+@ROLES
+def test_flow_logs_go_to_a_tagged_log_group_through_a_least_privilege_role(deployed, client, role):
+    vpc_id = vpc_of(client, role)["VpcId"]
+    group = f"payments-vpc-flow-logs-{role}-local"
+    (flow_log,) = client("ec2", role).describe_flow_logs(
+        Filters=[{"Name": "resource-id", "Values": [vpc_id]}])["FlowLogs"]
+    role_arn = "arn:aws:iam::123456789012:role/payments-vpc-flow-logs-global-local"
+    assert (flow_log["LogDestinationType"], flow_log["LogGroupName"], flow_log["TrafficType"]) == (
+        "cloud-watch-logs", group, "ALL")
+    assert flow_log["DeliverLogsPermissionArn"] == role_arn and flow_log["DeliverLogsStatus"] == "SUCCESS"
+
+    logs = client("logs", role)
+    (log_group,) = logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+    assert log_group["retentionInDays"] == 90
+    assert logs.list_tags_log_group(logGroupName=group)["tags"].items() >= standard_tags(role).items()
+
+    iam = client("iam", "us-east-1")
+    iam_role = iam.get_role(RoleName="payments-vpc-flow-logs-global-local")["Role"]
+    (statement,) = iam_role["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
+    assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": "123456789012"}
+    role_tags = {t["Key"]: t["Value"] for t in iam_role["Tags"]}
+    assert role_tags["DR-Role"] == "global" and role_tags["ManagedBy"] == "Ansible"
+    policy = iam.get_role_policy(RoleName="payments-vpc-flow-logs-global-local",
+                                 PolicyName="payments-vpc-flow-logs-delivery")["PolicyDocument"]
+    policy = json.loads(policy) if isinstance(policy, str) else policy
+    (allow,) = policy["Statement"]
+    assert sorted(allow["Resource"]) == [
+        "arn:aws:logs:us-east-1:123456789012:log-group:payments-vpc-flow-logs-primary-local:*",
+        "arn:aws:logs:us-east-2:123456789012:log-group:payments-vpc-flow-logs-dr-local:*"]
+    assert "logs:PutLogEvents" in allow["Action"] and "logs:*" not in allow["Action"]
+
+
+def test_second_run_and_check_run_change_nothing(deployed, emulator):
+    started = time.monotonic()
+    second = run_playbook(PLAYBOOK, emulator.endpoint_url)
+    second_seconds = time.monotonic() - started
+    assert second.rc == 0 and second.changed() == 0, second.stdout
+    check = run_playbook(PLAYBOOK, emulator.endpoint_url, check=True)
+    assert check.rc == 0 and check.changed() == 0, check.stdout
+    print(f"\nnetwork.yml wall time: first run {deployed.seconds:.1f} s, second run {second_seconds:.1f} s")
+
+
+def private_routing(client, role):
+    """{private subnet's zone: (Name of its route table, zone of the NAT gateway its default route uses)}."""
+    zone_of = {s["SubnetId"]: s["AvailabilityZone"] for s in in_vpc(client, role, "describe_subnets", "Subnets")}
+    private = {s["SubnetId"] for s in in_vpc(client, role, "describe_subnets", "Subnets",
+                                             Filters=[{"Name": "tag:Tier", "Values": ["private"]}])}
+    nat_subnet = {n["NatGatewayId"]: n["SubnetId"] for n in in_vpc(client, role, "describe_nat_gateways", "NatGateways")}
+    found = {}
+    for table in in_vpc(client, role, "describe_route_tables", "RouteTables"):
+        name = {t["Key"]: t["Value"] for t in table["Tags"]}.get("Name")
+        default = next((r for r in table["Routes"] if r["DestinationCidrBlock"] == "0.0.0.0/0"), {})
+        for association in table["Associations"]:
+            if association.get("SubnetId") in private:
+                found[zone_of[association["SubnetId"]]] = (
+                    name, zone_of.get(nat_subnet.get(default.get("NatGatewayId"))))
+    return found
+
+
+def test_nat_mode_switch_reroutes_every_private_subnet_in_one_run(deployed, emulator, client):
+    # amazon.aws.ec2_vpc_route_table only detaches a subnet another table holds; the role re-attaches it.
+    single = run_playbook(PLAYBOOK, emulator.endpoint_url, extra_vars={"network_nat_gateway_mode": "single"})
+    assert single.rc == 0, single.stdout
+    zones = [REGIONS["dr"] + z for z in "abc"]
+    assert private_routing(client, "dr") == {z: ("payments-private-rt-dr-local", zones[0]) for z in zones}
+    back = run_playbook(PLAYBOOK, emulator.endpoint_url)
+    assert back.rc == 0, back.stdout
+    assert private_routing(client, "dr") == {z: (f"payments-private-rt-{z[-1]}-dr-local", z) for z in zones}
+
+
+@pytest.mark.parametrize("cidrs, message", [
+    ({"primary": "10.0.0.0/16", "dr": "10.1.300.0/16"}, '"10.1.300.0/16"'),
+    ({"primary": "10.0.0.1/16", "dr": "10.1.0.0/16"}, '"10.0.0.1/16"'),
+    ({"primary": "10.0.0.0/8", "dr": "10.1.0.0/16"}, '"10.0.0.0/8"'),
+    ({"primary": "10.0.0.0/16", "dr": "10.0.128.0/17"}, "network_vpc_cidrs overlap"),
+])
+def test_bad_address_plan_is_rejected_before_any_aws_call(emulator, cidrs, message):
+    ctl = EmulatorControl(emulator.endpoint_url)
+    ctl.post("counters/reset")
+    run = run_playbook(PLAYBOOK, emulator.endpoint_url, extra_vars={"network_vpc_cidrs": cidrs})
+    assert run.rc != 0
+    assert message in run.stdout and "network_vpc_cidr" in run.stdout
+    assert ctl.counters()["total"] == 0, ctl.counters()["rows"]
