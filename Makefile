@@ -41,6 +41,7 @@ emulator-stop:
 
 demo: venv emulator-start
 	ansible-playbook site.yml -i inventories/local
+	ansible-playbook playbooks/demo_summary.yml -i inventories/local
 
 pytest: venv
 	$(BIN)/python -m pytest -q
