@@ -1,0 +1,145 @@
+"""The whole stack on the emulator, as users deploy it: site.yml once, then what the issues promise.
+
+- a payment through the primary API is stored, replicated to the DR region, and never stored twice;
+- every resource of the API tier carries the standard tags;
+- a second site.yml run and a --check run change nothing;
+- with the primary region down, its health check fails and the API name resolves to the DR region,
+  whose API accepts payments;
+- replication lag above the threshold puts the alarm in ALARM and a message lands on the topic.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import boto3
+import pytest
+
+from tests.emulator.control import EmulatorControl
+from tests.functional.ansible_run import run_playbook
+
+TABLE = "payments-transactions-global-local"
+API_NAME = "api.payments.local.example.com"
+STANDARD = {"Environment": "local", "ManagedBy": "Ansible", "Project": "PaymentProcessing",
+            "Purpose": "DisasterRecovery"}
+
+
+@pytest.fixture(scope="module")
+def stack(emulator):
+    control = EmulatorControl(emulator.endpoint_url)
+    control.reset()
+    control.post("route53/settings", {"probe_interval": 3600})  # probes only when a test asks
+    deployed = run_playbook("site.yml", emulator.endpoint_url, timeout=1800)
+    assert deployed.rc == 0, deployed.stdout[-5000:] + deployed.stderr[-2000:]
+    return deployed
+
+
+def client(emulator, service, region):
+    return boto3.client(service, region_name=region, endpoint_url=emulator.endpoint_url,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def api_host(emulator, region, role):
+    apis = client(emulator, "apigateway", region).get_rest_apis()["items"]
+    api = next(a for a in apis if a["name"] == f"payments-api-{role}-local")
+    return f"{api['id']}.execute-api.{region}.amazonaws.com"
+
+
+def pay(emulator, host, key, amount="25.00"):
+    body = json.dumps({"amount": amount, "currency": "USD", "customerId": "cus_e2etest00000001"}).encode()
+    request = urllib.request.Request(f"{emulator.endpoint_url}/prod/validate", data=body, method="POST",
+                                     headers={"Host": host, "Content-Type": "application/json",
+                                              "Idempotency-Key": key})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 - loopback
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def records(emulator, region, transaction_id):
+    return client(emulator, "dynamodb", region).query(
+        TableName=TABLE, KeyConditionExpression="transactionId = :t",
+        ExpressionAttributeValues={":t": {"S": transaction_id}})["Items"]
+
+
+def test_payment_is_stored_replicated_and_never_stored_twice(stack, emulator):
+    host = api_host(emulator, "us-east-1", "primary")
+    status, body = pay(emulator, host, "e2e-payment-0001")
+    assert status == 201 and body["region"] == "us-east-1"
+    assert len(records(emulator, "us-east-2", body["transactionId"])) == 1  # replicated to DR
+    again, replay = pay(emulator, host, "e2e-payment-0001")
+    assert again == 200 and replay["transactionId"] == body["transactionId"]
+    assert len(records(emulator, "us-east-1", body["transactionId"])) == 1
+
+
+@pytest.mark.parametrize("region, role", [("us-east-1", "primary"), ("us-east-2", "dr")])
+def test_api_tier_resources_carry_the_standard_tags(stack, emulator, region, role):
+    expected = dict(STANDARD, Region=region, **{"DR-Role": role})
+    function = client(emulator, "lambda", region).get_function(FunctionName=f"payments-validate-{role}-local")
+    assert function["Tags"].items() >= expected.items()
+    api_id = api_host(emulator, region, role).split(".")[0]
+    assert client(emulator, "apigateway", region).get_rest_api(restApiId=api_id)["tags"].items() >= expected.items()
+    logs = client(emulator, "logs", region)
+    for group in (f"/aws/lambda/payments-validate-{role}-local", f"/aws/apigateway/payments-api-{role}-local"):
+        assert logs.list_tags_log_group(logGroupName=group)["tags"].items() >= expected.items()
+    iam = client(emulator, "iam", region)
+    tags = {t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName=f"payments-lambda-{role}-local")["Tags"]}
+    assert tags.items() >= expected.items()
+
+
+def test_dns_resources_carry_the_standard_tags(stack, emulator):
+    route53 = client(emulator, "route53", "us-east-1")
+    zone = next(z for z in route53.list_hosted_zones()["HostedZones"] if z["Name"] == "payments.local.example.com.")
+    checks = route53.list_health_checks()["HealthChecks"]
+    assert len(checks) == 2
+    for resource_type, resource_id in [("hostedzone", zone["Id"].split("/")[-1])] + [
+            ("healthcheck", check["Id"]) for check in checks]:
+        tags = route53.list_tags_for_resource(ResourceType=resource_type, ResourceId=resource_id)
+        found = {t["Key"]: t["Value"] for t in tags["ResourceTagSet"]["Tags"]}
+        assert found.items() >= STANDARD.items(), resource_type
+
+
+def test_second_run_and_check_run_change_nothing(stack, emulator):
+    second = run_playbook("site.yml", emulator.endpoint_url, timeout=1800)
+    assert second.rc == 0 and second.changed() == 0
+    check = run_playbook("site.yml", emulator.endpoint_url, check=True, timeout=1800)
+    assert check.rc == 0 and check.changed() == 0
+
+
+def test_region_outage_moves_the_api_name_to_the_dr_region(stack, emulator):
+    control = EmulatorControl(emulator.endpoint_url)
+    control.post("route53/probe")
+    control.post("route53/probe")
+    assert control.get(f"route53/resolve?name={API_NAME}&type=CNAME")["failover"] == "PRIMARY"
+    control.region_down("us-east-1")
+    try:
+        control.post("route53/probe")
+        control.post("route53/probe")  # failure threshold 2
+        answer = control.get(f"route53/resolve?name={API_NAME}&type=CNAME")
+        assert answer["failover"] == "SECONDARY"
+        assert answer["values"] == [api_host(emulator, "us-east-2", "dr")]
+        status, body = pay(emulator, answer["values"][0], "e2e-during-outage-01")
+        assert status == 201 and body["region"] == "us-east-2"
+        assert len(records(emulator, "us-east-2", body["transactionId"])) == 1
+    finally:
+        control.region_up("us-east-1")
+
+
+def test_replication_lag_alarm_notifies_the_topic(stack, emulator):
+    control = EmulatorControl(emulator.endpoint_url)
+    sns, sqs = client(emulator, "sns", "us-east-2"), client(emulator, "sqs", "us-east-2")
+    queue = sqs.create_queue(QueueName="e2e-alerts")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn="arn:aws:sns:us-east-2:123456789012:payments-alerts-dr-local", Protocol="sqs",
+                  Endpoint=queue_arn)
+    control.post("rds/lag", {"global_cluster": "payments-aurora-global-local", "lag_ms": 4000})
+    control.post("cloudwatch/evaluate", {"region": "us-east-2"})
+    alarm = client(emulator, "cloudwatch", "us-east-2").describe_alarms(
+        AlarmNames=["payments-aurora-replication-lag-dr-local"])["MetricAlarms"][0]
+    assert alarm["StateValue"] == "ALARM"
+    messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+    notices = [json.loads(json.loads(m["Body"])["Message"]) for m in messages]
+    assert "payments-aurora-replication-lag-dr-local" in [n["AlarmName"] for n in notices]
