@@ -13,7 +13,8 @@ short_description: Send a synthetic payment through the payment API's DNS name a
 version_added: 0.1.0
 description:
   - Resolves the host of O(url) (optionally through a DNS-over-HTTPS JSON resolver, following CNAMEs),
-    sends O(payment) as a C(POST), and reads the C(region) the API answered from.
+    sends O(payment) as a C(POST), and reads the region that served it (the C(X-Served-Region) header
+    the payment function sets, else the C(region) of the answer).
   - With O(expect_region), retries until the answer comes from that region (DNS following a failover)
     or O(timeout) passes.
   - With O(table_name), then queries that table in the module's region for the transaction, to prove
@@ -91,7 +92,7 @@ body:
   returned: always
   type: dict
 served_region:
-  description: Region the API reported serving from.
+  description: Region that served the request (the C(X-Served-Region) answer header, else the body's C(region)).
   returned: always
   type: str
 resolved:
@@ -152,16 +153,21 @@ def send(module, url, payment, headers, doh_url, connect_url):
     request_headers = dict(headers, **{"Content-Type": "application/json", "Host": host})
     try:
         response = open_url(target, method="POST", data=json.dumps(payment), headers=request_headers, timeout=30)
-        status, raw = response.getcode(), response.read()
+        status, raw, answer_headers = response.getcode(), response.read(), response.headers
     except Exception as e:  # pylint: disable=broad-except
-        # HTTP errors carry a status and body; connection errors (a region down) do not.
+        # HTTP errors carry a status, headers and body; connection errors (a region down) do not.
         status = getattr(e, "code", 0)
         raw = e.read() if hasattr(e, "read") else json.dumps({"error": str(e)}).encode()
+        answer_headers = getattr(e, "headers", None) or {}
     try:
         body = json.loads(raw or b"{}")
     except ValueError:
         body = {"raw": raw.decode("utf-8", "replace")[:500]}
-    return status, body if isinstance(body, dict) else {"value": body}, chain
+    body = body if isinstance(body, dict) else {"value": body}
+    # A replayed payment answers with its original body (and its original region): the region that
+    # served this request is in the X-Served-Region header.
+    served = answer_headers.get("X-Served-Region") or body.get("region")
+    return status, body, chain, served
 
 
 def is_stored(module, table, transaction_id):
@@ -200,9 +206,8 @@ def main():
     attempts = 0
     while True:
         attempts += 1
-        status, body, chain = send(module, params["url"], params["payment"], params["headers"],
-                                   params["doh_url"], params["connect_url"])
-        region = body.get("region")
+        status, body, chain, region = send(module, params["url"], params["payment"], params["headers"],
+                                           params["doh_url"], params["connect_url"])
         accepted = status in params["expect_status"] and (
             params["expect_region"] is None or region == params["expect_region"])
         if accepted or time.monotonic() >= deadline:
