@@ -32,3 +32,11 @@ def wait_for(fetch, ready, timeout, delay=5, description="resource", sleep=time.
         if clock() >= deadline:
             raise WaitTimeout("timed out after %ss waiting for %s (last state: %r)" % (timeout, description, result))
         sleep(min(delay, max(deadline - clock(), 0)))
+
+
+def module_wait(module, fetch, ready, description, delay=5):
+    """wait_for with the module's ``wait_timeout``; a timeout fails the module with its message."""
+    try:
+        return wait_for(fetch, ready, module.params["wait_timeout"], delay=delay, description=description)
+    except WaitTimeout as e:
+        module.fail_json(msg=str(e))

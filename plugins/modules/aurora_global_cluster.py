@@ -222,7 +222,7 @@ from ansible_collections.payments.dr.plugins.module_utils.aurora_global import (
     member_arns,
     topology,
 )
-from ansible_collections.payments.dr.plugins.module_utils.dr_wait import WaitTimeout, wait_for
+from ansible_collections.payments.dr.plugins.module_utils.dr_wait import module_wait
 
 BUSY_STATUSES = TRANSITION_STATUSES + ("creating", "upgrading", "updating")
 
@@ -321,10 +321,7 @@ def removal_order(global_cluster):
 # -- waits ---------------------------------------------------------------------------------------
 
 def wait_until(module, fetch, ready, description):
-    try:
-        return wait_for(fetch, ready, module.params["wait_timeout"], delay=5, description=description)
-    except WaitTimeout as e:
-        module.fail_json(msg=str(e))
+    return module_wait(module, fetch, ready, description, delay=5)
 
 
 def wait_available(client, module, identifier):

@@ -153,7 +153,7 @@ from ansible_collections.payments.dr.plugins.module_utils.aurora_global import (
     topology,
     writer_arn,
 )
-from ansible_collections.payments.dr.plugins.module_utils.dr_wait import WaitTimeout, wait_for
+from ansible_collections.payments.dr.plugins.module_utils.dr_wait import module_wait
 
 LAG_METRICS = ("AuroraGlobalDBReplicationLag", "AuroraGlobalDBRPOLag")
 
@@ -274,10 +274,7 @@ def main():
 
 
 def wait_until(module, fetch, ready, description):
-    try:
-        return wait_for(fetch, ready, module.params["wait_timeout"], delay=2, description=description)
-    except WaitTimeout as e:
-        module.fail_json(msg=str(e))
+    return module_wait(module, fetch, ready, description, delay=2)
 
 
 if __name__ == "__main__":

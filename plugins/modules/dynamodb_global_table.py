@@ -248,7 +248,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.payments.dr.plugins.module_utils.dr_naming import REGION_PATTERN
-from ansible_collections.payments.dr.plugins.module_utils.dr_wait import WaitTimeout, wait_for
+from ansible_collections.payments.dr.plugins.module_utils.dr_wait import module_wait
 
 REPLICA_VIEW_TYPE = "NEW_AND_OLD_IMAGES"
 AWS_MANAGED_KEY = "alias/aws/dynamodb"
@@ -586,10 +586,7 @@ def settled(table):
 
 
 def wait_until(module, fetch, ready, description):
-    try:
-        return wait_for(fetch, ready, module.params["wait_timeout"], delay=POLL_DELAY, description=description)
-    except WaitTimeout as e:
-        module.fail_json(msg=str(e))
+    return module_wait(module, fetch, ready, description, delay=POLL_DELAY)
 
 
 def final_ready(expected_regions):

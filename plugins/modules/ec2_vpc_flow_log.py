@@ -178,8 +178,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_specifications
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
-from ansible_collections.payments.dr.plugins.module_utils.dr_wait import WaitTimeout
-from ansible_collections.payments.dr.plugins.module_utils.dr_wait import wait_for
+from ansible_collections.payments.dr.plugins.module_utils.dr_wait import module_wait
 
 # Settings AWS cannot change on an existing flow log: module option -> DescribeFlowLogs key.
 REPLACE_ON_CHANGE = {
@@ -302,11 +301,7 @@ def wait_until_visible(client, module, flow_log_id):
 
     if not module.params["wait"]:
         return fetch()
-    try:
-        return wait_for(fetch, lambda fl: fl is not None, module.params["wait_timeout"], delay=2,
-                        description="flow log %s" % flow_log_id)
-    except WaitTimeout as e:
-        module.fail_json(msg=str(e))
+    return module_wait(module, fetch, lambda fl: fl is not None, "flow log %s" % flow_log_id, delay=2)
 
 
 def planned(module, flow_log_id=""):

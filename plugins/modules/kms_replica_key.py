@@ -142,8 +142,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
-from ansible_collections.payments.dr.plugins.module_utils.dr_wait import WaitTimeout
-from ansible_collections.payments.dr.plugins.module_utils.dr_wait import wait_for
+from ansible_collections.payments.dr.plugins.module_utils.dr_wait import module_wait
 
 PRIMARY_ARN = re.compile(
     r"^arn:(?P<partition>aws[a-z-]*):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):key/(?P<key_id>mrk-[0-9a-f-]+)$"
@@ -302,15 +301,9 @@ def read_state(client, module, metadata):
 
 
 def wait_until_ready(client, module, key_arn):
-    try:
-        return wait_for(
-            lambda: describe_key(client, module, key_arn),
-            lambda meta: meta is not None and meta["KeyState"] != "Creating",
-            timeout=module.params["wait_timeout"],
-            description="replica key %s" % key_arn,
-        )
-    except WaitTimeout as e:
-        module.fail_json(msg=str(e))
+    return module_wait(module, lambda: describe_key(client, module, key_arn),
+                       lambda meta: meta is not None and meta["KeyState"] != "Creating",
+                       "replica key %s" % key_arn)
 
 
 def validate_params(module):

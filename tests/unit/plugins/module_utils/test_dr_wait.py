@@ -31,3 +31,18 @@ def test_wait_for_times_out_naming_what_it_awaited():
         wait_for(lambda: "CREATING", lambda s: s == "ACTIVE", timeout=12, delay=5,
                  description="replica us-east-2", sleep=clock.sleep, clock=clock)
     assert clock.now == 12
+
+
+def test_module_wait_fails_the_module_with_the_timeout_message(monkeypatch):
+    from ansible_collections.payments.dr.plugins.module_utils import dr_wait
+
+    class Module:
+        params = {"wait_timeout": 0}
+
+        def fail_json(self, msg):
+            raise RuntimeError(msg)
+
+    monkeypatch.setattr(dr_wait.time, "sleep", lambda seconds: None)
+    assert dr_wait.module_wait(Module(), lambda: "ACTIVE", lambda s: s == "ACTIVE", "table t") == "ACTIVE"
+    with pytest.raises(RuntimeError, match="waiting for table t"):
+        dr_wait.module_wait(Module(), lambda: "CREATING", lambda s: s == "ACTIVE", "table t")
