@@ -48,6 +48,12 @@ class PlaybookRun:
     def changed(self) -> int:
         return sum(host.get("changed", 0) for host in self.stats.values())
 
+    def failures(self) -> list:
+        """(task, host, msg) of every failed task, to put in assertion messages."""
+        return [(task["task"]["name"], host, result.get("msg"))
+                for play in self.plays for task in play["tasks"]
+                for host, result in task["hosts"].items() if result.get("failed") and not result.get("ignore_errors")]
+
     def failed(self) -> int:
         return sum(host.get("failures", 0) + host.get("unreachable", 0) for host in self.stats.values())
 

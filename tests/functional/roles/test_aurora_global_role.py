@@ -193,7 +193,7 @@ def test_given_secret_and_a_failed_over_stack_is_not_repaired(emulator, aws, con
     # (no credentials - the emulator refuses them for a secondary, as AWS does).
     delete_cluster(aws, PRIMARY, CLUSTERS[PRIMARY])
     rebuilt = run_playbook("playbooks/aurora.yml", url, extra_vars=extra)
-    assert rebuilt.rc == 0, rebuilt.stdout[-4000:]
+    assert rebuilt.rc == 0, rebuilt.failures() or rebuilt.stdout[-4000:]
     assert writer_and_readers(aws) == ([dr_arn], [primary_arn])
     instances = aws("rds", PRIMARY).describe_db_clusters(DBClusterIdentifier=CLUSTERS[PRIMARY])["DBClusters"][0][
         "DBClusterMembers"]
