@@ -60,7 +60,8 @@ class PlaybookRun:
 
 def run_playbook(playbook: str | Path | list, endpoint_url: str, *, extra_vars: dict | None = None,
                  check: bool = False, diff: bool = False, limit: str | None = None,
-                 inventory: str = "inventories/local", timeout: int = 900, verbosity: int = 0) -> PlaybookRun:
+                 inventory: str = "inventories/local", timeout: int = 900, verbosity: int = 0,
+                 tags: str | None = None) -> PlaybookRun:
     """Run a playbook file (path relative to the repo) or a list of plays written to a temp file."""
     with tempfile.TemporaryDirectory() as tmp:
         if isinstance(playbook, list):
@@ -82,6 +83,8 @@ def run_playbook(playbook: str | Path | list, endpoint_url: str, *, extra_vars: 
             cmd.append("--diff")
         if limit:
             cmd += ["--limit", limit]
+        if tags:
+            cmd += ["--tags", tags]
         if verbosity:
             cmd.append("-" + "v" * verbosity)
         proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout,
