@@ -48,6 +48,11 @@ class PlaybookRun:
     def changed(self) -> int:
         return sum(host.get("changed", 0) for host in self.stats.values())
 
+    def changed_tasks(self) -> list:
+        """(task, host) of every task that reported a change, to put in assertion messages."""
+        return [(task["task"]["name"], host) for play in self.plays for task in play["tasks"]
+                for host, result in task["hosts"].items() if result.get("changed")]
+
     def failures(self) -> list:
         """(task, host, msg) of every failed task, to put in assertion messages."""
         return [(task["task"]["name"], host, result.get("msg"))

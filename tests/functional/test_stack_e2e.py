@@ -143,3 +143,42 @@ def test_replication_lag_alarm_notifies_the_topic(stack, emulator):
     messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
     notices = [json.loads(json.loads(m["Body"])["Message"]) for m in messages]
     assert "payments-aurora-replication-lag-dr-local" in [n["AlarmName"] for n in notices]
+
+
+def tagged_for_the_environment(emulator, region):
+    tagging = client(emulator, "resourcegroupstaggingapi", region)
+    pages = tagging.get_paginator("get_resources").paginate(TagFilters=[{"Key": "Environment", "Values": ["local"]}])
+    return sorted(r["ResourceARN"] for page in pages for r in page["ResourceTagMappingList"])
+
+
+def live_keys(emulator, region):
+    kms = client(emulator, "kms", region)
+    states = [kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] for k in kms.list_keys()["Keys"]]
+    return [state for state in states if state not in ("PendingDeletion", "PendingReplicaDeletion")]
+
+
+def test_destroy_leaves_nothing_behind(stack, emulator):
+    """Last in this module: it tears the stack down."""
+    regions = ("us-east-1", "us-east-2")
+    before = {region: tagged_for_the_environment(emulator, region) for region in regions}
+    assert all(len(found) > 30 for found in before.values()), before
+
+    confirm = {"teardown_confirm": "local", "teardown_lift_protection": True, "teardown_skip_final_snapshot": True}
+    check = run_playbook("destroy.yml", emulator.endpoint_url, extra_vars=confirm, check=True, timeout=1800)
+    assert check.rc == 0, check.failures() or check.stdout[-4000:]
+    assert {region: tagged_for_the_environment(emulator, region) for region in regions} == before
+
+    destroyed = run_playbook("destroy.yml", emulator.endpoint_url, extra_vars=confirm, timeout=1800)
+    assert destroyed.rc == 0, destroyed.failures() or destroyed.stdout[-4000:]
+    for region in regions:
+        assert tagged_for_the_environment(emulator, region) == [], region
+        assert live_keys(emulator, region) == [], region
+        assert client(emulator, "secretsmanager", region).list_secrets()["SecretList"] == [], region
+        assert client(emulator, "ec2", region).describe_addresses()["Addresses"] == [], region
+    iam = client(emulator, "iam", "us-east-1")
+    assert [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith("payments")] == []
+    assert client(emulator, "route53", "us-east-1").list_hosted_zones()["HostedZones"] == []
+
+    again = run_playbook("destroy.yml", emulator.endpoint_url, extra_vars=confirm, timeout=1800)
+    assert again.rc == 0, again.failures() or again.stdout[-4000:]
+    assert again.changed() == 0, again.changed_tasks()
