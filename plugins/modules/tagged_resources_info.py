@@ -20,7 +20,7 @@ description:
   - KMS keys AWS has scheduled for deletion and secrets scheduled for deletion still exist (and keep
     their tags) until their waiting period ends; they are returned in RV(pending_deletion), not in
     RV(resources).
-  - C(GetResources) may return a resource for a short while after it is deleted (eventual consistency):
+  - C(GetResources) may return a resource for a short while after it is deleted (eventual consistency), so
     callers that prove a teardown should retry.
   - Read-only; safe in check mode.
 author:

@@ -30,7 +30,7 @@ def client_for(mappings, key_state="Enabled", secret_deleted=None, roles=()):
     pages = {
         "get_resources": {"ResourceTagMappingList": [{"ResourceARN": arn, "Tags": TAGS} for arn in mappings]},
         "list_roles": {"Roles": [{"RoleName": name, "Arn": "arn:aws:iam::123456789012:role/" + name}
-                                 for name, _ in roles]},
+                                 for name, _tags in roles]},
     }
 
     def paginator(name):
