@@ -26,7 +26,9 @@ options:
     required: true
     type: str
   state:
-    description: Whether the bucket has a replication configuration.
+    description:
+      - Whether the bucket has a replication configuration.
+      - With V(absent) a bucket that does not exist has nothing to remove, which is not an error.
     choices: ['present', 'absent']
     default: present
     type: str
@@ -363,6 +365,8 @@ def main():
     client = module.client("s3", retry_decorator=AWSRetry.jittered_backoff())
 
     current = get_replication(client, module, bucket)
+    if current is False and module.params["state"] == "absent":
+        module.exit_json(changed=False, replication_configuration={})
     if current is False:
         if not module.check_mode:
             module.fail_json(msg="bucket %s does not exist" % bucket)

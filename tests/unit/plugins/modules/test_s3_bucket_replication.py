@@ -166,6 +166,15 @@ def test_check_mode_on_a_missing_bucket_warns(run_module):
     client.put_bucket_replication.assert_not_called()
 
 
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_absent_on_a_missing_bucket_changes_nothing(run_module, check_mode):
+    client = client_with(missing_bucket=True)
+    result, failed = run_module(s3_bucket_replication, {"bucket": "b", "state": "absent"}, client, check_mode=check_mode)
+    assert not failed and result["changed"] is False and result["replication_configuration"] == {}
+    assert not result.get("warnings")
+    client.delete_bucket_replication.assert_not_called()
+
+
 def test_missing_bucket_fails(run_module):
     result, failed = run_module(s3_bucket_replication, ARGS, client_with(missing_bucket=True))
     assert failed and "does not exist" in result["msg"]
