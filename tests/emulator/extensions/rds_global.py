@@ -27,9 +27,12 @@ botocore model):
 - Secondaries report ReplicationSourceIdentifier (the writer's ARN) and
   GlobalWriteForwardingStatus in DescribeDBClusters, as AWS does.
 - DescribeGlobalClusters honours GlobalClusterIdentifier (GlobalClusterNotFoundFault)
-  and the "region" filter; DeleteGlobalCluster of an unknown id is a 404, not a 500;
-  DeleteDBCluster refuses global members the way AWS does; CreateGlobalCluster
-  from an existing cluster in any region makes that cluster the writer.
+  and the "region" filter; DeleteGlobalCluster of an unknown id is a 404, not a 500,
+  and of a global cluster with DeletionProtection an InvalidParameterCombination
+  (moto deletes it); DeleteDBCluster refuses global members the way AWS does, and
+  the last member (the writer) leaves its global cluster only when the deletion
+  succeeds (a refused one, protected or with instances, changes nothing);
+  CreateGlobalCluster from an existing cluster in any region makes that cluster the writer.
 
 Control API (``/_dr/rds/...``):
 - ``POST lag {"global_cluster": ID, "lag_ms": N}`` sets the replication lag (default 0)
@@ -436,8 +439,13 @@ class AuroraGlobalDatabase(Extension):
 
     def _delete_global_cluster(self, call: AwsCall) -> Response | None:
         identifier = call.param("GlobalClusterIdentifier", "")
-        if self._global_cluster(identifier) is None:
+        gc = self._global_cluster(identifier)
+        if gc is None:
             return self._not_found(call, identifier)
+        if gc.deletion_protection:
+            return error_response(call, 400, "InvalidParameterCombination",
+                                  "Cannot delete protected Global Cluster, please disable deletion protection "
+                                  "and try again.")
         return None  # moto refuses a global cluster with members (InvalidGlobalClusterStateFault)
 
     def _delete_db_cluster(self, call: AwsCall) -> Response | None:
@@ -452,8 +460,17 @@ class AuroraGlobalDatabase(Extension):
             return error_response(call, 400, "InvalidGlobalClusterStateFault",
                                   "Unable to delete cluster that is a primary member of global cluster "
                                   "while there are other global cluster members")
-        # The last member leaves with its cluster; moto only does this in us-east-1.
-        gc.members.remove(cluster)
+        return None  # moto checks protection and instances; the last member leaves in after()
+
+    def after(self, call: AwsCall, status: int, body: bytes) -> bytes | None:
+        """The last member leaves its global cluster with its deleted cluster (moto: only in us-east-1)."""
+        if call.service != "rds" or call.action != "DeleteDBCluster" or status != 200 or not call.region:
+            return None
+        identifier = call.param("DBClusterIdentifier", "").split(":")[-1].lower()
+        with self._lock:
+            for gc in self._global_clusters().values():
+                gc.members[:] = [m for m in gc.members
+                                 if not (m.region == call.region and m.db_cluster_identifier.lower() == identifier)]
         return None
 
     # -- control routes ----------------------------------------------------------------------------

@@ -285,3 +285,36 @@ def test_lag_metrics_are_there_without_any_control_call(aws, global_db):
         Dimensions=[{"Name": "DBClusterIdentifier", "Value": "payments-dr"}],
         StartTime=end - timedelta(minutes=10), EndTime=end, Period=600, Statistics=["Maximum"])["Datapoints"]
     assert [p["Maximum"] for p in points] == [0.0]
+
+
+def test_refused_deletes_change_nothing_and_a_protected_global_cluster_stays(aws, control, global_db):
+    rds = aws("rds", PRIMARY)
+    rds.modify_global_cluster(GlobalClusterIdentifier=GLOBAL_ID, DeletionProtection=True)
+    aws("rds", DR).remove_from_global_cluster(GlobalClusterIdentifier=GLOBAL_ID, DbClusterIdentifier=DR_ARN)
+
+    # The writer is now the last member: AWS still refuses its deletion while it has an instance or
+    # deletion protection, and a refused deletion leaves it in the global cluster.
+    with pytest.raises(ClientError) as err:
+        rds.delete_db_cluster(DBClusterIdentifier="payments-primary", SkipFinalSnapshot=True)
+    assert _error(err) == ("InvalidDBClusterStateFault", 400)
+    rds.delete_db_instance(DBInstanceIdentifier="payments-primary-0", SkipFinalSnapshot=True)
+    rds.modify_db_cluster(DBClusterIdentifier="payments-primary", DeletionProtection=True, ApplyImmediately=True)
+    with pytest.raises(ClientError) as err:
+        rds.delete_db_cluster(DBClusterIdentifier="payments-primary", SkipFinalSnapshot=True)
+    assert _error(err) == ("InvalidParameterCombination", 400)
+    assert list(_members(_global(aws))) == [PRIMARY_ARN]
+
+    rds.modify_db_cluster(DBClusterIdentifier="payments-primary", DeletionProtection=False, ApplyImmediately=True)
+    rds.delete_db_cluster(DBClusterIdentifier="payments-primary", SkipFinalSnapshot=True)
+    assert _global(aws)["GlobalClusterMembers"] == []
+
+    # An empty global cluster with deletion protection is not deleted until protection is off.
+    with pytest.raises(ClientError) as err:
+        rds.delete_global_cluster(GlobalClusterIdentifier=GLOBAL_ID)
+    assert _error(err) == ("InvalidParameterCombination", 400)
+    assert _global(aws)["DeletionProtection"] is True
+    rds.modify_global_cluster(GlobalClusterIdentifier=GLOBAL_ID, DeletionProtection=False)
+    rds.delete_global_cluster(GlobalClusterIdentifier=GLOBAL_ID)
+    with pytest.raises(ClientError) as err:
+        _global(aws)
+    assert _error(err) == ("GlobalClusterNotFoundFault", 404)
