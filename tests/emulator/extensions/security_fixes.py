@@ -54,7 +54,6 @@ from ..request_info import AwsCall
 from .base import Extension, Response
 
 _VAULT = re.compile(r"^/backup-vaults/(?P<name>[^/]+)$")
-_RECOVERY_POINTS = re.compile(r"^/backup-vaults/(?P<name>[^/]+)/recovery-points/?$")
 _PLAN = re.compile(r"^/backup/plans/(?P<plan>[^/]+)/?$")
 _SELECTIONS = re.compile(r"^/backup/plans/(?P<plan>[^/]+)/selections/?$")
 _SELECTION = re.compile(r"^/backup/plans/(?P<plan>[^/]+)/selections/(?P<selection>[^/]+)/?$")
@@ -296,14 +295,7 @@ class SecurityFixes(Extension):
     # -- AWS Backup ---------------------------------------------------------------------------
     def _backup(self, call: AwsCall) -> Response | None:
         path = call.path
-        match = _RECOVERY_POINTS.match(path)
-        if match and call.method == "GET":
-            # ListRecoveryPointsByBackupVault (moto lacks it). The emulator runs no backup jobs,
-            # so a vault holds no recovery point.
-            if match["name"] not in self.emulator.backend("backup", call.region).vaults:
-                return error_response(call, 403, "AccessDeniedException",
-                                      "Insufficient privileges to perform this action.")
-            return _json(200, {"RecoveryPoints": []})
+        # Recovery points (and ListRecoveryPointsByBackupVault) are served by backup_recovery_points.
         match = _VAULT.match(path)
         if match and call.method == "GET":
             vaults = self.emulator.backend("backup", call.region).vaults
