@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - Describes the API Gateway (REST) custom domain names of the module's region with C(GetDomainName) or
     C(GetDomainNames), each with its base path mappings (C(GetBasePathMappings)).
-  - M(community.aws.api_gateway_domain) has no way to ask whether a domain exists (its O(state=absent)
+  - M(community.aws.api_gateway_domain) has no way to ask whether a domain exists (its O(community.aws.api_gateway_domain#module:state=absent)
     fails on a missing domain and always reports a change); this module answers that question, so a
     playbook deletes a custom domain only when there is one.
   - Read-only; safe in check mode.
