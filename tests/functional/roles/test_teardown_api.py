@@ -1,0 +1,143 @@
+"""destroy.yml's dns, api and monitoring layers against the emulator.
+
+- on a deployed API tier (custom domains included): --check deletes nothing; the destroy removes the
+  failover records, the zone, the health checks and their alarms, both regions' custom domains,
+  REST APIs, functions, log groups, execution roles, alarms, dashboards, topics and subscriptions,
+  and leaves the other layers' resources alone; a second destroy changes nothing;
+- with a hosted zone the deploy was given (not created), half deployed (no API was ever made): only
+  the failover records go, the zone and its other records stay, and alarms and health checks of
+  another environment are not touched.
+"""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from tests.emulator.control import EmulatorControl
+from tests.functional.ansible_run import REPO, run_playbook
+
+REGIONS = {"us-east-1": "primary", "us-east-2": "dr"}
+ZONE = "payments.local.example.com."
+API_NAME = "api.payments.local.example.com"
+TAGS = "dns,api,monitoring"
+CONFIRM = {"teardown_confirm": "local"}
+
+
+def client(emulator, service, region="us-east-1"):
+    return boto3.client(service, region_name=region, endpoint_url=emulator.endpoint_url,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def stages(*names):
+    """One playbook importing the stage playbooks, so facts flow from one stage to the next."""
+    return [{"import_playbook": str(REPO / "playbooks" / f"{name}.yml")} for name in names]
+
+
+def fresh(emulator):
+    control = EmulatorControl(emulator.endpoint_url)
+    control.reset()
+    control.post("route53/settings", {"probe_interval": 3600})  # no probing: not what is tested here
+
+
+def api_tier(emulator):
+    """What the dns, api and monitoring stages create, read back from the emulator."""
+    found = {}
+    for region in REGIONS:
+        apigateway, logs = client(emulator, "apigateway", region), client(emulator, "logs", region)
+        cloudwatch, sns = client(emulator, "cloudwatch", region), client(emulator, "sns", region)
+        found[region] = {
+            "domains": [d["domainName"] for d in apigateway.get_domain_names().get("items", [])],
+            "apis": [a["name"] for a in apigateway.get_rest_apis().get("items", [])],
+            "functions": [f["FunctionName"] for f in client(emulator, "lambda", region).list_functions()["Functions"]],
+            "log_groups": [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]],
+            "alarms": sorted(a["AlarmName"] for a in cloudwatch.describe_alarms()["MetricAlarms"]),
+            "dashboards": [d["DashboardName"] for d in cloudwatch.list_dashboards()["DashboardEntries"]],
+            "topics": [t["TopicArn"] for t in sns.list_topics()["Topics"]],
+            "subscriptions": [s["SubscriptionArn"] for s in sns.list_subscriptions()["Subscriptions"]],
+        }
+    route53 = client(emulator, "route53")
+    zones = route53.list_hosted_zones()["HostedZones"]
+    found["global"] = {
+        "zones": [z["Name"] for z in zones],
+        "records": sorted((r["Name"], r["Type"], r.get("SetIdentifier", "")) for z in zones
+                          for r in route53.list_resource_record_sets(HostedZoneId=z["Id"])["ResourceRecordSets"]),
+        "health_checks": sorted(c["Id"] for c in route53.list_health_checks()["HealthChecks"]),
+        "roles": sorted(r["RoleName"] for r in client(emulator, "iam").list_roles()["Roles"]),
+    }
+    return found
+
+
+def destroy(emulator, check=False, **extra_vars):
+    run = run_playbook("destroy.yml", emulator.endpoint_url, tags=TAGS, check=check,
+                       extra_vars=dict(CONFIRM, **extra_vars), timeout=1200)
+    assert run.rc == 0, run.failures() or run.stdout[-3000:] + run.stderr[-2000:]
+    return run
+
+
+@pytest.fixture
+def deployed(emulator):
+    """The API tier in both regions, each served through a regional custom domain."""
+    fresh(emulator)
+    certificates = {region: client(emulator, "acm", region).request_certificate(DomainName=API_NAME)["CertificateArn"]
+                    for region in REGIONS}
+    run = run_playbook(stages("preflight", "dynamodb", "monitoring", "api", "dns"), emulator.endpoint_url,
+                       extra_vars={"lambda_apigw_certificate_arn": "{{ %r[region] }}" % certificates}, timeout=1200)
+    assert run.rc == 0, run.failures() or run.stdout[-3000:]
+    return api_tier(emulator)
+
+
+def test_check_deletes_nothing_destroy_deletes_the_api_tier_and_a_second_run_changes_nothing(deployed, emulator):
+    for region, role in REGIONS.items():
+        assert deployed[region]["domains"] == [API_NAME], region
+        assert deployed[region]["apis"] == [f"payments-api-{role}-local"]
+        assert len(deployed[region]["alarms"]) == {"primary": 12, "dr": 8}[role]  # us-east-1 has the DNS alarms
+    assert deployed["global"]["zones"] == [ZONE] and len(deployed["global"]["health_checks"]) == 2
+    assert deployed["global"]["roles"] == ["payments-lambda-dr-local", "payments-lambda-primary-local"]
+
+    destroy(emulator, check=True)
+    assert api_tier(emulator) == deployed
+
+    destroy(emulator)
+    gone = api_tier(emulator)
+    for region in REGIONS:
+        assert all(found == [] for found in gone[region].values()), (region, gone[region])
+        # The other layers are theirs to tear down.
+        assert sorted(client(emulator, "dynamodb", region).list_tables()["TableNames"]) == [
+            "payments-dr-control-global-local", "payments-transactions-global-local"]
+    assert gone["global"] == {"zones": [], "records": [], "health_checks": [], "roles": []}
+
+    again = destroy(emulator)
+    assert again.changed() == 0, again.changed_tasks()
+
+
+def test_a_given_zone_and_another_environments_resources_survive_a_half_deployed_teardown(emulator):
+    fresh(emulator)
+    route53, cloudwatch = client(emulator, "route53"), client(emulator, "cloudwatch")
+    zone_id = route53.create_hosted_zone(Name=ZONE, CallerReference="owned-elsewhere")["HostedZone"]["Id"]
+    route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [{"Action": "CREATE", "ResourceRecordSet": {
+        "Name": "www." + ZONE, "Type": "TXT", "TTL": 300, "ResourceRecords": [{"Value": '"kept"'}]}}]})
+    other_check = route53.create_health_check(CallerReference="staging", HealthCheckConfig={
+        "Type": "HTTPS", "FullyQualifiedDomainName": "staging.example.com", "Port": 443, "ResourcePath": "/health"})
+    route53.change_tags_for_resource(ResourceType="healthcheck", ResourceId=other_check["HealthCheck"]["Id"],
+                                     AddTags=[{"Key": "Name", "Value": "payments-api-health-primary-staging"}])
+    cloudwatch.put_metric_alarm(AlarmName="payments-lambda-errors-primary-staging", Namespace="AWS/Lambda",
+                                MetricName="Errors", Statistic="Sum", Period=60, EvaluationPeriods=1, Threshold=1,
+                                ComparisonOperator="GreaterThanOrEqualToThreshold")
+    # Half deployed: alerting and DNS, but no API was ever made (the records point at given names).
+    given = {"route53_failover_hosted_zone_id": zone_id.split("/")[-1]}
+    targets = {f"route53_failover_{kind}_fqdns": {role: f"abc{role}.execute-api.{region}.amazonaws.com"
+                                                   for region, role in REGIONS.items()} for kind in ("target", "probe")}
+    run = run_playbook(stages("preflight", "monitoring", "dns"), emulator.endpoint_url, extra_vars=dict(given, **targets))
+    assert run.rc == 0, run.failures() or run.stdout[-3000:]
+    before = api_tier(emulator)
+    assert ("api." + ZONE, "CNAME", "primary") in before["global"]["records"]
+    assert len(before["global"]["health_checks"]) == 3
+
+    destroy(emulator, **given)
+    after = api_tier(emulator)
+    assert after["global"]["zones"] == [ZONE]
+    assert [r for r in after["global"]["records"] if r[1] not in ("NS", "SOA")] == [("www." + ZONE, "TXT", "")]
+    assert after["global"]["health_checks"] == [other_check["HealthCheck"]["Id"]]
+    assert after["us-east-1"]["alarms"] == ["payments-lambda-errors-primary-staging"]
+    assert after["us-east-2"]["alarms"] == [] and after["us-east-1"]["topics"] == after["us-east-2"]["topics"] == []
