@@ -66,3 +66,46 @@ def test_bad_threshold_fails_before_any_aws_call(emulator, control):
     assert run.rc != 0
     assert "cloudwatch_sns_alarm_period" in run.stdout
     assert control.counters()["total"] == 0
+
+
+def test_rerun_reads_alarms_once_and_repairs_drift(emulator, control):
+    import boto3
+
+    assert run_playbook("playbooks/monitoring.yml", emulator.endpoint_url).rc == 0
+    cloudwatch = boto3.client("cloudwatch", region_name="us-east-1", endpoint_url=emulator.endpoint_url,
+                              aws_access_key_id="testing", aws_secret_access_key="testing")
+    # A no-op rerun only reads CloudWatch: one DescribeAlarms a region, no PutMetricAlarm, no tagging.
+    control.post("counters/reset")
+    assert run_playbook("playbooks/monitoring.yml", emulator.endpoint_url).changed() == 0
+    rows = [r for r in control.counters()["rows"] if r["service"] in ("cloudwatch", "monitoring")]
+    assert [r for r in rows if not r["read"]] == []
+    assert {r["region"]: r["count"] for r in rows if r["action"] == "DescribeAlarms"} == {"us-east-1": 1, "us-east-2": 1}
+
+    # Drift: one alarm's threshold changed by hand, one alarm deleted, one alarm's tags removed.
+    lag = "payments-aurora-replication-lag-primary-local"
+    alarm = cloudwatch.describe_alarms(AlarmNames=[lag])["MetricAlarms"][0]
+    cloudwatch.put_metric_alarm(**{k: alarm[k] for k in (
+        "AlarmName", "AlarmDescription", "MetricName", "Namespace", "Statistic", "Dimensions", "Period", "Unit",
+        "EvaluationPeriods", "ComparisonOperator", "TreatMissingData", "AlarmActions", "OKActions")}, Threshold=99.0)
+    cloudwatch.delete_alarms(AlarmNames=["payments-lambda-errors-primary-local"])
+    throttles = cloudwatch.describe_alarms(AlarmNames=["payments-lambda-throttles-primary-local"])["MetricAlarms"][0]
+    cloudwatch.untag_resource(ResourceARN=throttles["AlarmArn"], TagKeys=["Project"])
+
+    check = run_playbook("playbooks/monitoring.yml", emulator.endpoint_url, check=True)
+    assert check.rc == 0 and check.changed() == 1
+    assert cloudwatch.describe_alarms(AlarmNames=[lag])["MetricAlarms"][0]["Threshold"] == 99.0
+
+    repair = run_playbook("playbooks/monitoring.yml", emulator.endpoint_url)
+    assert repair.rc == 0 and repair.changed() == 1
+    ((task, host),) = repair.changed_tasks()
+    assert task.endswith("Create the region's alarms, all notifying the alert topic, with the standard tags")
+    result = repair.results(task, host)
+    assert (result["created"], result["updated"], result["retagged"]) == (
+        ["payments-lambda-errors-primary-local"], [lag], ["payments-lambda-throttles-primary-local"])
+    alarms = {a["AlarmName"]: a for a in cloudwatch.describe_alarms()["MetricAlarms"]}
+    assert len(alarms) == 10 and alarms[lag]["Threshold"] == 1000.0
+    for name in ("payments-lambda-errors-primary-local", "payments-lambda-throttles-primary-local"):
+        tags = {t["Key"]: t["Value"] for t in cloudwatch.list_tags_for_resource(
+            ResourceARN=alarms[name]["AlarmArn"])["Tags"]}
+        assert tags.items() >= dict(STANDARD, Region="us-east-1", **{"DR-Role": "primary"}).items(), name
+    assert run_playbook("playbooks/monitoring.yml", emulator.endpoint_url).changed() == 0
