@@ -238,6 +238,38 @@ def test_second_run_and_check_run_change_nothing(deployed, emulator):
     print(f"\nnetwork.yml wall time: first run {deployed.seconds:.1f} s, second run {second_seconds:.1f} s")
 
 
+def test_rerun_repairs_a_missing_subnet_a_lost_route_and_a_lost_tag(deployed, emulator, client):
+    # The role reads the subnets, NAT gateways and route tables once and writes only what drifted.
+    ec2 = client("ec2", "dr")
+    subnets = in_vpc(client, "dr", "describe_subnets", "Subnets")
+    (gone,) = [s for s in subnets if s["CidrBlock"] == PRIVATE["dr"][2]]
+    (public,) = [s for s in subnets if s["CidrBlock"] == PUBLIC["dr"][0]]
+    for table in in_vpc(client, "dr", "describe_route_tables", "RouteTables"):
+        for association in table["Associations"]:
+            if association.get("SubnetId") == gone["SubnetId"]:
+                ec2.disassociate_route_table(AssociationId=association["RouteTableAssociationId"])
+    ec2.delete_subnet(SubnetId=gone["SubnetId"])
+    ec2.delete_tags(Resources=[public["SubnetId"]], Tags=[{"Key": "Tier"}])
+    table_a = by_name(in_vpc(client, "dr", "describe_route_tables", "RouteTables"), "payments-private-rt-a-dr-local")
+    ec2.delete_route(RouteTableId=table_a["RouteTableId"], DestinationCidrBlock=CIDRS["primary"])
+
+    repair = run_playbook(PLAYBOOK, emulator.endpoint_url)
+    assert repair.rc == 0, repair.stdout
+    subnets = {s["CidrBlock"]: s for s in in_vpc(client, "dr", "describe_subnets", "Subnets")}
+    assert sorted(subnets) == sorted(PUBLIC["dr"] + PRIVATE["dr"])
+    new = subnets[PRIVATE["dr"][2]]
+    assert new["AvailabilityZone"] == "us-east-2c" and new["SubnetId"] != gone["SubnetId"]
+    assert {t["Key"]: t["Value"] for t in subnets[PUBLIC["dr"][0]]["Tags"]}["Tier"] == "public"
+    tables = in_vpc(client, "dr", "describe_route_tables", "RouteTables")
+    table_c = by_name(tables, "payments-private-rt-c-dr-local")
+    assert [a["SubnetId"] for a in table_c["Associations"] if "SubnetId" in a] == [new["SubnetId"]]
+    table_a = by_name(tables, "payments-private-rt-a-dr-local")
+    assert CIDRS["primary"] in [r.get("DestinationCidrBlock") for r in table_a["Routes"]]
+    assert private_routing(client, "dr") == {z: (f"payments-private-rt-{z[-1]}-dr-local", z)
+                                             for z in ["us-east-2" + z for z in "abc"]}
+    assert run_playbook(PLAYBOOK, emulator.endpoint_url).changed() == 0
+
+
 def private_routing(client, role):
     """{private subnet's zone: (Name of its route table, zone of the NAT gateway its default route uses)}."""
     zone_of = {s["SubnetId"]: s["AvailabilityZone"] for s in in_vpc(client, role, "describe_subnets", "Subnets")}
