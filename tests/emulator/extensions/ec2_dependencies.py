@@ -17,6 +17,9 @@ that does not wait) passes on moto and fails on AWS. This extension answers as A
   ``deleted``: its network interface is gone and its Elastic IP disassociated (still allocated).
   Here it stays ``deleting`` for ``nat_gateway_delete_seconds`` (default 0), then is finished the
   same way on the next EC2 call of that region.
+- Resource Groups Tagging API ``GetResources``: AWS keeps describing a deleted NAT gateway or VPC
+  peering connection for a while, but the tagging API no longer lists it once deleted; moto lists
+  it (with its tags) forever, so a "nothing tagged is left" audit would never pass.
 
 Control routes: ``GET/POST /_dr/ec2-dependencies/settings {"nat_gateway_delete_seconds": s}``.
 """
@@ -84,6 +87,8 @@ class Ec2Dependencies(Extension):
         return handler(call) if handler else None
 
     def after(self, call: AwsCall, status: int, body: bytes) -> bytes | None:
+        if call.service == "tagging" and call.action == "GetResources" and status == 200 and call.region:
+            return self._without_deleted(call.region, body)
         if call.service == "ec2" and call.action == "DeleteNatGateway" and status == 200:
             nat = self._backend(call.region).nat_gateways.get(call.param("NatGatewayId", ""))
             if nat is not None:
@@ -119,6 +124,23 @@ class Ec2Dependencies(Extension):
                         address.eni, address.instance, address.association_id = None, None, None
                 backend.enis.pop(eni.id, None)
             nat.state = "deleted"
+
+    def _without_deleted(self, region: str, body: bytes) -> bytes | None:
+        self._finish_nat_deletions(region)
+        backend = self._backend(region)
+        gone = {nat.id for nat in backend.nat_gateways.values() if nat.state == "deleted"}
+        gone |= {pcx.id for pcx in backend.vpc_pcxs.values()
+                 if pcx._status.code in ("deleted", "rejected", "expired", "failed")}
+        if not gone:
+            return None
+        answer = json.loads(body or b"{}")
+        mappings = answer.get("ResourceTagMappingList", [])
+        kept = [m for m in mappings if m.get("ResourceARN", "").rsplit("/", 1)[-1] not in gone
+                or ":ec2:" not in m.get("ResourceARN", "")]
+        if len(kept) == len(mappings):
+            return None
+        answer["ResourceTagMappingList"] = kept
+        return json.dumps(answer).encode()
 
     def _enis(self, region: str) -> list:
         return list(self._backend(region).enis.values())

@@ -138,3 +138,26 @@ def test_vpc_with_an_attached_gateway_or_its_own_group_cannot_be_deleted(aws):
     ec2.delete_security_group(GroupId=group)
     ec2.delete_vpc(VpcId=vpc_id)  # the default group goes with it
     assert ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Vpcs"] == []
+
+
+def test_tagging_api_stops_listing_deleted_nat_gateways_and_peerings(vpc, aws):
+    ec2, vpc_id, subnet_id = vpc
+    tags = [{"Key": "Environment", "Value": "gone"}]
+    _, _, nat = nat_gateway(ec2, vpc_id, subnet_id)
+    ec2.create_tags(Resources=[nat], Tags=tags)
+    peer = ec2.create_vpc(CidrBlock="10.7.0.0/16")["Vpc"]["VpcId"]
+    pcx = ec2.create_vpc_peering_connection(VpcId=vpc_id, PeerVpcId=peer)["VpcPeeringConnection"]
+    ec2.create_tags(Resources=[pcx["VpcPeeringConnectionId"]], Tags=tags)
+    tagging = aws("resourcegroupstaggingapi", PRIMARY)
+
+    def listed():
+        pages = tagging.get_paginator("get_resources").paginate(
+            TagFilters=[{"Key": "Environment", "Values": ["gone"]}])
+        return sorted(m["ResourceARN"].rsplit("/", 1)[-1] for page in pages for m in page["ResourceTagMappingList"])
+
+    assert listed() == sorted([nat, pcx["VpcPeeringConnectionId"]])
+    ec2.delete_nat_gateway(NatGatewayId=nat)
+    ec2.delete_vpc_peering_connection(VpcPeeringConnectionId=pcx["VpcPeeringConnectionId"])
+    assert listed() == []
+    # Still described (with their tags) for a while, as on AWS.
+    assert ec2.describe_nat_gateways(NatGatewayIds=[nat])["NatGateways"][0]["Tags"] == tags
