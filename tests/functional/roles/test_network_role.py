@@ -238,7 +238,7 @@ def test_second_run_and_check_run_change_nothing(deployed, emulator):
     print(f"\nnetwork.yml wall time: first run {deployed.seconds:.1f} s, second run {second_seconds:.1f} s")
 
 
-def test_rerun_repairs_a_missing_subnet_a_lost_route_and_a_lost_tag(deployed, emulator, client):
+def test_rerun_repairs_a_missing_subnet_a_lost_route_a_lost_tag_and_changed_rules(deployed, emulator, client):
     # The role reads the subnets, NAT gateways and route tables once and writes only what drifted.
     ec2 = client("ec2", "dr")
     subnets = in_vpc(client, "dr", "describe_subnets", "Subnets")
@@ -252,6 +252,11 @@ def test_rerun_repairs_a_missing_subnet_a_lost_route_and_a_lost_tag(deployed, em
     ec2.delete_tags(Resources=[public["SubnetId"]], Tags=[{"Key": "Tier"}])
     table_a = by_name(in_vpc(client, "dr", "describe_route_tables", "RouteTables"), "payments-private-rt-a-dr-local")
     ec2.delete_route(RouteTableId=table_a["RouteTableId"], DestinationCidrBlock=CIDRS["primary"])
+    groups = {g["GroupName"]: g for g in in_vpc(client, "dr", "describe_security_groups", "SecurityGroups")}
+    ec2.revoke_security_group_ingress(GroupId=groups["payments-aurora-dr-local"]["GroupId"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": CIDRS["primary"]}]}])
+    ec2.authorize_security_group_ingress(GroupId=groups["default"]["GroupId"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
 
     repair = run_playbook(PLAYBOOK, emulator.endpoint_url)
     assert repair.rc == 0, repair.stdout
@@ -267,6 +272,10 @@ def test_rerun_repairs_a_missing_subnet_a_lost_route_and_a_lost_tag(deployed, em
     assert CIDRS["primary"] in [r.get("DestinationCidrBlock") for r in table_a["Routes"]]
     assert private_routing(client, "dr") == {z: (f"payments-private-rt-{z[-1]}-dr-local", z)
                                              for z in ["us-east-2" + z for z in "abc"]}
+    groups = {g["GroupName"]: g for g in in_vpc(client, "dr", "describe_security_groups", "SecurityGroups")}
+    assert rules(groups["payments-aurora-dr-local"]["IpPermissions"]) == {
+        ("tcp", 5432, 5432, groups["payments-lambda-dr-local"]["GroupId"]), ("tcp", 5432, 5432, CIDRS["primary"])}
+    assert rules(groups["default"]["IpPermissions"]) == set()
     assert run_playbook(PLAYBOOK, emulator.endpoint_url).changed() == 0
 
 
