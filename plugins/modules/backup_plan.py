@@ -32,6 +32,12 @@ options:
     choices: ['present', 'absent']
     default: present
     type: str
+  force:
+    description:
+      - With O(state=absent), delete the plan's backup selections first. AWS refuses to delete a plan
+        that still has selections; without O(force) such a plan makes the module fail.
+    type: bool
+    default: false
   rules:
     description: The plan's rules (the whole set). Required when O(state=present).
     type: list
@@ -133,6 +139,12 @@ EXAMPLES = r"""
   payments.dr.backup_plan:
     name: payments-backup-primary-prod
     state: absent
+
+- name: Remove the plan and its selections
+  payments.dr.backup_plan:
+    name: payments-backup-primary-prod
+    state: absent
+    force: true
 """
 
 RETURN = r"""
@@ -217,6 +229,25 @@ def get_plan(client, module, plan_id):
         return client.get_backup_plan(aws_retry=True, BackupPlanId=plan_id)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg="Failed to get backup plan %s" % plan_id)
+
+
+@AWSRetry.jittered_backoff()
+def _paginate_selections(client, plan_id):
+    return client.get_paginator("list_backup_selections").paginate(BackupPlanId=plan_id).build_full_result()
+
+
+def list_selections(client, module, plan_id):
+    try:
+        return _paginate_selections(client, plan_id).get("BackupSelectionsList", [])
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+        module.fail_json_aws(e, msg="Failed to list the selections of backup plan %s" % plan_id)
+
+
+def delete_selection(client, module, plan_id, selection_id):
+    try:
+        client.delete_backup_selection(aws_retry=True, BackupPlanId=plan_id, SelectionId=selection_id)
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+        module.fail_json_aws(e, msg="Failed to delete selection %s of backup plan %s" % (selection_id, plan_id))
 
 
 def list_tags(client, module, arn):
@@ -423,6 +454,7 @@ def main():
     argument_spec = dict(
         name=dict(type="str", required=True, aliases=["backup_plan_name"]),
         state=dict(type="str", default="present", choices=["present", "absent"]),
+        force=dict(type="bool", default=False),
         rules=dict(type="list", elements="dict", options=rule_options),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
@@ -470,6 +502,9 @@ def main():
         changed = bool(plan)
         after = {}
         if changed and not module.check_mode:
+            if module.params["force"]:
+                for selection in list_selections(client, module, plan_id):
+                    delete_selection(client, module, plan_id, selection["SelectionId"])
             delete_plan(client, module, plan_id)
 
     result = dict(changed=changed, backup_plan=after)

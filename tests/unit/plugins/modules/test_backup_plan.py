@@ -9,7 +9,8 @@ import pytest
 from ansible_collections.payments.dr.plugins.modules import backup_plan
 
 DR_VAULT = "arn:aws:backup:us-east-2:123456789012:backup-vault:payments-vault-dr-test"
-WRITES = ("create_backup_plan", "update_backup_plan", "delete_backup_plan", "tag_resource", "untag_resource")
+WRITES = ("create_backup_plan", "update_backup_plan", "delete_backup_plan", "tag_resource", "untag_resource",
+          "delete_backup_selection")
 RULE = {"rule_name": "daily", "target_backup_vault_name": "payments-vault-primary-test",
         "schedule_expression": "cron(0 3 * * ? *)", "lifecycle": {"delete_after_days": 35},
         "copy_actions": [{"destination_backup_vault_arn": DR_VAULT, "lifecycle": {"delete_after_days": 35}}]}
@@ -28,9 +29,10 @@ PLAN_ARN = "arn:aws:backup:us-east-1:123456789012:backup-plan:plan-1"
 
 
 class FakeBackup:
-    def __init__(self, rules=None, tags=None, deleted_twin=False):
+    def __init__(self, rules=None, tags=None, deleted_twin=False, selections=()):
         self.plans = {}
         self.tags = {}
+        self.selections = {"plan-1": list(selections)}
         if deleted_twin:  # a deleted plan of the same name must be ignored
             self.plans["old"] = {"BackupPlanId": "old", "BackupPlanArn": PLAN_ARN.replace("plan-1", "old"),
                                  "VersionId": "v0", "DeletionDate": 1,
@@ -41,8 +43,13 @@ class FakeBackup:
             self.tags[PLAN_ARN] = dict(tags or {})
 
     def get_paginator(self, name):
-        assert name == "list_backup_plans"
         paginator = MagicMock()
+        if name == "list_backup_selections":
+            paginator.paginate.side_effect = lambda BackupPlanId: MagicMock(build_full_result=lambda: {
+                "BackupSelectionsList": [{"SelectionId": s, "BackupPlanId": BackupPlanId}
+                                         for s in self.selections.get(BackupPlanId, [])]})
+            return paginator
+        assert name == "list_backup_plans"
         paginator.paginate.return_value.build_full_result.side_effect = lambda: {"BackupPlansList": [
             dict({k: v for k, v in p.items() if k != "BackupPlan"}, BackupPlanName=p["BackupPlan"]["BackupPlanName"])
             for p in self.plans.values()]}
@@ -66,7 +73,15 @@ class FakeBackup:
         self.plans[BackupPlanId]["VersionId"] = "v2"
 
     def delete_backup_plan(self, BackupPlanId, **kw):
+        if self.selections.get(BackupPlanId):
+            raise botocore.exceptions.ClientError({"Error": {
+                "Code": "InvalidRequestException",
+                "Message": "Related backup plan selections must be deleted prior to backup plan deletion."}},
+                "DeleteBackupPlan")
         self.plans[BackupPlanId]["DeletionDate"] = 2
+
+    def delete_backup_selection(self, BackupPlanId, SelectionId, **kw):
+        self.selections[BackupPlanId].remove(SelectionId)
 
     def tag_resource(self, ResourceArn, Tags, **kw):
         self.tags.setdefault(ResourceArn, {}).update(Tags)
@@ -169,6 +184,32 @@ def test_absent_deletes_the_plan_once(run_module):
     client.delete_backup_plan.assert_called_once_with(aws_retry=True, BackupPlanId="plan-1")
     again, dummy = run_module(backup_plan, {"name": ARGS["name"], "state": "absent"}, client_for(fake))
     assert again["changed"] is False
+
+
+def test_absent_with_force_deletes_the_selections_first(run_module):
+    fake = FakeBackup(rules=[API_RULE], selections=["sel-1", "sel-2"])
+    client = client_for(fake)
+    result, failed = run_module(backup_plan, {"name": ARGS["name"], "state": "absent", "force": True}, client)
+    assert not failed and result["changed"] is True, result
+    assert [c.kwargs["SelectionId"] for c in client.delete_backup_selection.call_args_list] == ["sel-1", "sel-2"]
+    assert fake.plans["plan-1"].get("DeletionDate")
+
+
+def test_absent_without_force_fails_on_a_plan_with_selections(run_module):
+    fake = FakeBackup(rules=[API_RULE], selections=["sel-1"])
+    client = client_for(fake)
+    result, failed = run_module(backup_plan, {"name": ARGS["name"], "state": "absent"}, client)
+    assert failed and "selections must be deleted" in result["msg"]
+    client.delete_backup_selection.assert_not_called()
+
+
+def test_absent_with_force_in_check_mode_writes_nothing(run_module):
+    fake = FakeBackup(rules=[API_RULE], selections=["sel-1"])
+    client = client_for(fake)
+    result, failed = run_module(backup_plan, {"name": ARGS["name"], "state": "absent", "force": True}, client,
+                                check_mode=True)
+    assert not failed and result["changed"] is True
+    assert writes(client) == []
 
 
 @pytest.mark.parametrize("rule, message", [

@@ -1,0 +1,159 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: secretsmanager_secret_replica
+short_description: Add or remove the replica of a Secrets Manager secret in another region
+version_added: 0.1.0
+description:
+  - Replicates a secret of the module's O(region) (its primary region) into O(replica_region)
+    (C(ReplicateSecretToRegions)), or removes that replica (C(RemoveRegionsFromReplication)), which
+    deletes the replica secret at once.
+  - AWS refuses to delete a secret that still has replicas, so a teardown removes them first.
+    M(community.aws.secretsmanager_secret) removes replicas only as part of O(state=present) (which
+    also restores a secret scheduled for deletion) and not at all with O(state=absent).
+  - A secret that does not exist, or is scheduled for deletion, has no replica to remove.
+author:
+  - payments.dr maintainers (@payments-dr)
+options:
+  name:
+    description: Name or ARN of the secret, in its primary region O(region).
+    required: true
+    type: str
+    aliases: ['secret_id']
+  replica_region:
+    description: Region of the replica.
+    required: true
+    type: str
+  kms_key_id:
+    description:
+      - KMS key (id, ARN or alias of O(replica_region)) that encrypts a new replica; AWS's own key when unset.
+      - The key of an existing replica is not changed.
+    type: str
+  state:
+    description: Whether the replica exists.
+    choices: ['present', 'absent']
+    default: present
+    type: str
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Remove the DR replica before deleting the secret
+  payments.dr.secretsmanager_secret_replica:
+    name: payments-db-credentials-global-prod
+    region: us-east-1
+    replica_region: us-east-2
+    state: absent
+"""
+
+RETURN = r"""
+replication_status:
+  description: The secret's replicas after the run (empty when it has none or does not exist).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"region": "us-east-2", "kms_key_id": "arn:aws:kms:us-east-2:123456789012:key/mrk-1234",
+            "status": "InSync", "status_message": "Replication succeeded"}]
+"""
+
+try:
+    import botocore
+except ImportError:
+    pass  # Handled by AnsibleAWSModule
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+
+# --- one function per AWS call ---------------------------------------------------------------
+
+def describe_secret(client, module, secret_id):
+    """DescribeSecret's answer, or None when the secret does not exist."""
+    try:
+        return client.describe_secret(aws_retry=True, SecretId=secret_id)
+    except is_boto3_error_code("ResourceNotFoundException"):
+        return None
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
+        module.fail_json_aws(e, msg="Failed to describe secret %s" % secret_id)
+
+
+def replicate_secret(client, module, secret_id, region, kms_key_id):
+    replica = {"Region": region}
+    if kms_key_id:
+        replica["KmsKeyId"] = kms_key_id
+    try:
+        return client.replicate_secret_to_regions(aws_retry=True, SecretId=secret_id, AddReplicaRegions=[replica])
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+        module.fail_json_aws(e, msg="Failed to replicate secret %s into %s" % (secret_id, region))
+
+
+def remove_replica(client, module, secret_id, region):
+    try:
+        return client.remove_regions_from_replication(aws_retry=True, SecretId=secret_id, RemoveReplicaRegions=[region])
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+        module.fail_json_aws(e, msg="Failed to remove the %s replica of secret %s" % (region, secret_id))
+
+
+# --- state ------------------------------------------------------------------------------------
+
+def replicas_of(secret):
+    return [camel_dict_to_snake_dict(r) for r in (secret or {}).get("ReplicationStatus") or []]
+
+
+def main():
+    argument_spec = dict(
+        name=dict(type="str", required=True, aliases=["secret_id"]),
+        replica_region=dict(type="str", required=True),
+        kms_key_id=dict(type="str"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    name, replica_region = module.params["name"], module.params["replica_region"]
+    if replica_region == module.region:
+        module.fail_json(msg="replica_region must differ from the secret's region (%s)" % module.region)
+
+    client = module.client("secretsmanager", retry_decorator=AWSRetry.jittered_backoff())
+    secret = describe_secret(client, module, name)
+    if secret is not None and secret.get("PrimaryRegion") not in (None, module.region):
+        module.fail_json(msg="%s in %s is a replica of the secret in %s; manage replicas from there"
+                         % (name, module.region, secret["PrimaryRegion"]))
+    before = replicas_of(secret)
+    has_replica = any(r["region"] == replica_region for r in before)
+
+    if module.params["state"] == "present":
+        if secret is None or secret.get("DeletedDate"):
+            module.fail_json(msg="secret %s does not exist in %s (or is scheduled for deletion)" % (name, module.region))
+        changed = not has_replica
+        after = before + [{"region": replica_region, "kms_key_id": module.params["kms_key_id"] or "",
+                           "status": "InProgress"}] if changed else before
+        if changed and not module.check_mode:
+            replicate_secret(client, module, name, replica_region, module.params["kms_key_id"])
+            after = replicas_of(describe_secret(client, module, name))
+    else:
+        changed = has_replica
+        after = [r for r in before if r["region"] != replica_region]
+        if changed and not module.check_mode:
+            remove_replica(client, module, name, replica_region)
+            after = replicas_of(describe_secret(client, module, name))
+
+    result = dict(changed=changed, replication_status=after)
+    if module._diff:
+        result["diff"] = {"before": {"replication_status": before}, "after": {"replication_status": after}}
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
