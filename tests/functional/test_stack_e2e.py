@@ -168,6 +168,12 @@ def test_destroy_leaves_nothing_behind(stack, emulator):
     assert check.rc == 0, check.failures() or check.stdout[-4000:]
     assert {region: tagged_for_the_environment(emulator, region) for region in regions} == before
 
+    # Without leave to lift deletion protection, the teardown stops before any layer deletes anything.
+    unlifted = run_playbook("destroy.yml", emulator.endpoint_url, timeout=1800,
+                            extra_vars=dict(confirm, teardown_lift_protection=False))
+    assert unlifted.rc != 0 and "Deletion protection is on" in str(unlifted.failures()), unlifted.stdout[-4000:]
+    assert {region: tagged_for_the_environment(emulator, region) for region in regions} == before
+
     destroyed = run_playbook("destroy.yml", emulator.endpoint_url, extra_vars=confirm, timeout=1800)
     assert destroyed.rc == 0, destroyed.failures() or destroyed.stdout[-4000:]
     for region in regions:
