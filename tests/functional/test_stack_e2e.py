@@ -145,10 +145,21 @@ def test_replication_lag_alarm_notifies_the_topic(stack, emulator):
     assert "payments-aurora-replication-lag-dr-local" in [n["AlarmName"] for n in notices]
 
 
+def scheduled_for_deletion(emulator, region, arn):
+    """A KMS key or secret AWS only deletes after its waiting period."""
+    if ":kms:" in arn:
+        state = client(emulator, "kms", region).describe_key(KeyId=arn)["KeyMetadata"]["KeyState"]
+        return state in ("PendingDeletion", "PendingReplicaDeletion")
+    if ":secretsmanager:" in arn:
+        return "DeletedDate" in client(emulator, "secretsmanager", region).describe_secret(SecretId=arn)
+    return False
+
+
 def tagged_for_the_environment(emulator, region):
     tagging = client(emulator, "resourcegroupstaggingapi", region)
     pages = tagging.get_paginator("get_resources").paginate(TagFilters=[{"Key": "Environment", "Values": ["local"]}])
-    return sorted(r["ResourceARN"] for page in pages for r in page["ResourceTagMappingList"])
+    arns = [r["ResourceARN"] for page in pages for r in page["ResourceTagMappingList"]]
+    return sorted(arn for arn in arns if not scheduled_for_deletion(emulator, region, arn))
 
 
 def live_keys(emulator, region):
@@ -163,7 +174,8 @@ def test_destroy_leaves_nothing_behind(stack, emulator):
     before = {region: tagged_for_the_environment(emulator, region) for region in regions}
     assert all(len(found) > 30 for found in before.values()), before
 
-    confirm = {"teardown_confirm": "local", "teardown_lift_protection": True, "teardown_skip_final_snapshot": True}
+    # With the default final snapshot (the molecule failover scenario tears down without one).
+    confirm = {"teardown_confirm": "local", "teardown_lift_protection": True}
     check = run_playbook("destroy.yml", emulator.endpoint_url, extra_vars=confirm, check=True, timeout=1800)
     assert check.rc == 0, check.failures() or check.stdout[-4000:]
     assert {region: tagged_for_the_environment(emulator, region) for region in regions} == before
@@ -176,9 +188,16 @@ def test_destroy_leaves_nothing_behind(stack, emulator):
 
     destroyed = run_playbook("destroy.yml", emulator.endpoint_url, extra_vars=confirm, timeout=1800)
     assert destroyed.rc == 0, destroyed.failures() or destroyed.stdout[-4000:]
+    # Only the writer's final snapshot is kept, with the key it is encrypted with (else unrestorable).
+    kept = tagged_for_the_environment(emulator, "us-east-1")
+    assert sorted(arn.split(":")[2] + ":" + arn.split(":")[5].split("/")[0] for arn in kept) == [
+        "kms:key", "rds:cluster-snapshot"], kept
+    snapshot = next(arn for arn in kept if ":cluster-snapshot:" in arn)
+    assert snapshot.split(":")[-1].startswith("payments-aurora-primary-local-final-"), kept
+    assert len(live_keys(emulator, "us-east-1")) == 1
+    assert tagged_for_the_environment(emulator, "us-east-2") == []
+    assert live_keys(emulator, "us-east-2") == []
     for region in regions:
-        assert tagged_for_the_environment(emulator, region) == [], region
-        assert live_keys(emulator, region) == [], region
         assert client(emulator, "secretsmanager", region).list_secrets()["SecretList"] == [], region
         assert client(emulator, "ec2", region).describe_addresses()["Addresses"] == [], region
     iam = client(emulator, "iam", "us-east-1")
