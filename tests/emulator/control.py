@@ -38,5 +38,8 @@ class EmulatorControl:
     def counters(self) -> dict:
         return self.get("counters")
 
-    def inject_faults(self, service: str, rate: float, kind: str = "throttle") -> None:
-        self.post("faults", {"service": service, "rate": rate, "kind": kind})
+    def inject_faults(self, service: str, rate: float, kind: str = "throttle", seed: int | None = None) -> None:
+        payload = {"service": service, "rate": rate, "kind": kind}
+        if seed is not None:
+            payload["seed"] = seed
+        self.post("faults", payload)

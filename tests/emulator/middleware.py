@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 CONTROL_PREFIX = "/_dr/"
 
 _REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request",
-            403: "Forbidden", 404: "Not Found", 409: "Conflict", 500: "Internal Server Error",
+            403: "Forbidden", 404: "Not Found", 409: "Conflict", 429: "Too Many Requests",
+            500: "Internal Server Error",
             502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
 
 
@@ -27,6 +28,21 @@ def _start(start_response: Callable, response: Response) -> list[bytes]:
     headers["Content-Length"] = str(len(body))
     start_response(f"{status} {_REASONS.get(status, 'Status')}", list(headers.items()))
     return [body]
+
+
+def _throttle_error(call) -> tuple[int, str]:
+    """(status, code) a service throttles with: S3 503 SlowDown (a HEAD answer has no body, so
+    the status is all a client sees), EC2 503 RequestLimitExceeded, Lambda and API Gateway
+    429 TooManyRequestsException, JSON-protocol services ThrottlingException, others Throttling."""
+    if call.service == "s3":
+        return 503, "SlowDown"
+    if call.service == "ec2":
+        return 503, "RequestLimitExceeded"
+    if call.service in ("lambda", "apigateway"):
+        return 429, "TooManyRequestsException"
+    if call.headers.get("x-amz-target"):
+        return 400, "ThrottlingException"
+    return 400, "Throttling"
 
 
 class DRMiddleware:
@@ -48,11 +64,11 @@ class DRMiddleware:
                 # What a client sees when a regional endpoint stops answering.
                 return _start(start_response, error_response(
                     call, 503, "ServiceUnavailable", f"Region {call.region} is unavailable (emulated outage)"))
-            rule = state.fault_for(call)
-            if rule is not None:
-                if rule.kind == "throttle":
-                    code = "ThrottlingException" if call.headers.get("x-amz-target") else "Throttling"
-                    return _start(start_response, error_response(call, 400, code, "Rate exceeded (injected)"))
+            kind = state.fault_for(call)
+            if kind == "throttle":
+                status, code = _throttle_error(call)
+                return _start(start_response, error_response(call, status, code, "Rate exceeded (injected)"))
+            if kind is not None:
                 return _start(start_response, error_response(call, 500, "InternalFailure", "Injected server error"))
 
         for extension in self.emulator.extensions:

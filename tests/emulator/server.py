@@ -24,7 +24,7 @@ from .errors import json_response  # noqa: E402
 from .extensions import default_extensions  # noqa: E402
 from .extensions.base import ControlHandler, Extension, Response  # noqa: E402
 from .middleware import DRMiddleware  # noqa: E402
-from .state import EmulatorState, FaultRule  # noqa: E402
+from .state import FAULT_KINDS, EmulatorState, FaultRule  # noqa: E402
 
 DEFAULT_PORT = 4566
 
@@ -136,12 +136,15 @@ class Emulator:
         return json_response(200, {"down": sorted(self.state.outages)})
 
     def _faults_route(self, body: dict, query: dict) -> Response:
-        """{"service": "dynamodb"|"*", "rate": 0.1, "kind": "throttle"|"5xx"}; rate 0 clears."""
+        """{"service": "dynamodb"|"*", "rate": 0.1, "kind": "throttle"|"5xx"|"mixed", "seed": 7};
+        rate 0 clears; a seed restarts the rolls (the same seed replays the same faults)."""
         service = body.get("service", "*")
         rate = float(body["rate"])
         kind = body.get("kind", "throttle")
-        if not 0 <= rate <= 1 or kind not in ("throttle", "5xx"):
-            raise ValueError("rate must be within 0..1 and kind throttle or 5xx")
+        if not 0 <= rate <= 1 or kind not in FAULT_KINDS:
+            raise ValueError(f"rate must be within 0..1 and kind one of {', '.join(FAULT_KINDS)}")
+        if "seed" in body:
+            self.state.set_seed(int(body["seed"]))
         if rate == 0:
             self.state.faults.pop(service, None)
         else:
@@ -151,4 +154,5 @@ class Emulator:
     def _counters_reset_route(self, body: dict, query: dict) -> Response:
         with self.state.lock:
             self.state.counters.clear()
+            self.state.faults_injected.clear()
         return json_response(200, {"reset": True})

@@ -19,12 +19,16 @@ def is_read(call: AwsCall) -> bool:
     return call.method in ("GET", "HEAD")
 
 
+FAULT_KINDS = ("throttle", "5xx", "mixed")
+
+
 @dataclass
 class FaultRule:
     """Answer a share of one service's requests with an error, as AWS does under load."""
 
     rate: float
-    kind: str = "throttle"  # "throttle" -> 400 Throttling, "5xx" -> 500 InternalFailure
+    # "throttle": the service's throttling error; "5xx": 500 InternalFailure; "mixed": half each
+    kind: str = "throttle"
 
 
 @dataclass
@@ -33,11 +37,13 @@ class EmulatorState:
     outages: set[str] = field(default_factory=set)
     faults: dict[str, FaultRule] = field(default_factory=dict)
     counters: Counter = field(default_factory=Counter)
+    fault_sequence: Counter = field(default_factory=Counter)
+    faults_injected: Counter = field(default_factory=Counter)
     seed: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self.random = random.Random(self.seed)
+        self.initial_seed = self.seed
 
     def count(self, call: AwsCall) -> None:
         key = (call.service or "unknown", call.region or "global", call.action or call.method, is_read(call))
@@ -66,19 +72,45 @@ class EmulatorState:
             "reads": reads,
             "writes": writes,
             "total": reads + writes,
+            "faults_injected": dict(self.faults_injected),
         }
 
-    def fault_for(self, call: AwsCall) -> FaultRule | None:
+    def fault_for(self, call: AwsCall) -> str | None:
+        """The kind of error ("throttle" or "5xx") to answer ``call`` with, or None.
+
+        Each roll comes from the seed and the call's place in its own (service, region, action)
+        sequence rather than from one shared stream: the two regions of a deploy interleave their
+        requests differently from run to run, but the n-th DescribeVpcs in us-east-2 meets the
+        same fault every time, so a run under faults can be replayed.
+        """
         rule = self.faults.get(call.service or "") or self.faults.get("*")
         if rule is None or rule.rate <= 0:
             return None
+        key = f"{call.service}/{call.region}/{call.action or call.method}"
         with self.lock:
-            roll = self.random.random()
-        return rule if roll < rule.rate else None
+            self.fault_sequence[key] += 1
+            roll = random.Random(f"{self.seed}:{key}:{self.fault_sequence[key]}")
+        if roll.random() >= rule.rate:
+            return None
+        kind = rule.kind
+        if kind == "mixed":
+            kind = "throttle" if roll.random() < 0.5 else "5xx"
+        with self.lock:
+            self.faults_injected[kind] += 1
+        return kind
+
+    def set_seed(self, seed: int) -> None:
+        """Start the fault rolls over from ``seed`` (the same seed replays the same faults)."""
+        with self.lock:
+            self.seed = seed
+            self.fault_sequence.clear()
+            self.faults_injected.clear()
 
     def reset(self) -> None:
         with self.lock:
             self.outages.clear()
             self.faults.clear()
             self.counters.clear()
-            self.random = random.Random(self.seed)
+            self.fault_sequence.clear()
+            self.faults_injected.clear()
+            self.seed = self.initial_seed

@@ -41,6 +41,63 @@ def test_injected_5xx_uses_json_errors_for_json_services(aws, control):
     assert err.value.response["Error"]["Code"] == "InternalFailure"
 
 
+@pytest.mark.parametrize("service, call, status, code", [
+    ("s3", lambda c: c.head_bucket(Bucket="b"), 503, "503"),  # a HEAD answer has no body: S3's SlowDown
+    ("s3", lambda c: c.list_buckets(), 503, "SlowDown"),
+    ("ec2", lambda c: c.describe_vpcs(), 503, "RequestLimitExceeded"),
+    ("lambda", lambda c: c.list_functions(), 429, "TooManyRequestsException"),
+    ("dynamodb", lambda c: c.list_tables(), 400, "ThrottlingException"),
+    ("rds", lambda c: c.describe_db_clusters(), 400, "Throttling"),
+])
+def test_injected_throttling_answers_as_each_service_throttles(aws, control, service, call, status, code):
+    control.inject_faults(service, 1.0)
+    with pytest.raises(ClientError) as err:
+        call(aws(service, PRIMARY, retries=1))
+    assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == status
+    assert err.value.response["Error"]["Code"] == code
+
+
+def test_mixed_faults_are_half_throttling_half_server_errors_and_replay_with_their_seed(aws, control):
+    def codes(seed):
+        control.inject_faults("sns", 0.5, kind="mixed", seed=seed)
+        client, seen = aws("sns", PRIMARY, retries=0), []  # one request per call
+        for _ in range(200):
+            try:
+                client.list_topics()
+                seen.append("ok")
+            except ClientError as error:
+                seen.append(error.response["Error"]["Code"])
+        return seen
+
+    first = codes(7)
+    assert 60 < first.count("Throttling") + first.count("InternalFailure") < 140
+    assert first.count("Throttling") > 25 and first.count("InternalFailure") > 25
+    assert control.counters()["faults_injected"] == {
+        "throttle": first.count("Throttling"), "5xx": first.count("InternalFailure")}
+    assert codes(7) == first  # the same seed, the same faults on the same calls
+    assert codes(8) != first
+
+
+def test_fault_rolls_follow_each_action_not_the_interleaving_of_calls(aws, control):
+    def faults(seed, interleave):
+        control.inject_faults("*", 0.3, seed=seed)
+        sns, sqs, seen = aws("sns", PRIMARY, retries=0), aws("sqs", DR, retries=0), []
+        for _ in range(40):
+            for _ in range(interleave):
+                try:
+                    sqs.list_queues()
+                except ClientError:
+                    pass
+            try:
+                sns.list_topics()
+                seen.append(False)
+            except ClientError:
+                seen.append(True)
+        return seen
+
+    assert faults(3, 0) == faults(3, 2)
+
+
 def test_counters_split_reads_and_writes_by_service_and_region(aws, control):
     aws("sns", DR).create_topic(Name="t")
     aws("sns", DR).list_topics()
@@ -55,6 +112,9 @@ def test_control_api_rejects_bad_input(control):
 
     with pytest.raises(HTTPError) as err:
         control.post("faults", {"service": "s3", "rate": 2})
+    assert err.value.code == 400
+    with pytest.raises(HTTPError) as err:
+        control.post("faults", {"service": "s3", "rate": 0.1, "kind": "sometimes"})
     assert err.value.code == 400
     with pytest.raises(HTTPError) as err:
         control.get("no-such-route")
