@@ -279,6 +279,36 @@ def test_rerun_repairs_a_missing_subnet_a_lost_route_a_lost_tag_and_changed_rule
     assert run_playbook(PLAYBOOK, emulator.endpoint_url).changed() == 0
 
 
+def test_rerun_after_a_stop_around_nat_creation_leaves_no_unnamed_or_unassociated_address(deployed, emulator, client):
+    # As a run killed there leaves them: gateway a's address never tagged (killed while the gateway
+    # was created), gateway b missing but its address allocated (killed between the two calls).
+    ec2 = client("ec2", "dr")
+    nats = {n["SubnetId"]: n for n in in_vpc(client, "dr", "describe_nat_gateways", "NatGateways",
+                                             Filters=[{"Name": "state", "Values": ["available"]}])}
+    subnets = {s["CidrBlock"]: s["SubnetId"] for s in in_vpc(client, "dr", "describe_subnets", "Subnets")}
+    nat_a, nat_b = nats[subnets[PUBLIC["dr"][0]]], nats[subnets[PUBLIC["dr"][1]]]
+    ec2.delete_tags(Resources=[nat_a["NatGatewayAddresses"][0]["AllocationId"]], Tags=[{"Key": "Name"}])
+    kept = nat_b["NatGatewayAddresses"][0]["AllocationId"]
+    ec2.delete_nat_gateway(NatGatewayId=nat_b["NatGatewayId"])
+    for _ in range(30):
+        if not [a for a in ec2.describe_addresses(AllocationIds=[kept])["Addresses"] if a.get("AssociationId")]:
+            break
+        time.sleep(1)
+
+    rerun = run_playbook(PLAYBOOK, emulator.endpoint_url)
+    assert rerun.rc == 0, rerun.stdout
+    addresses = ec2.describe_addresses()["Addresses"]
+    names = sorted(({t["Key"]: t["Value"] for t in a.get("Tags", [])}.get("Name", ""), bool(a.get("AssociationId")))
+                   for a in addresses)
+    assert names == [(f"payments-nat-eip-{z}-dr-local", True) for z in "abc"]
+    nats = {n["SubnetId"]: n for n in in_vpc(client, "dr", "describe_nat_gateways", "NatGateways",
+                                             Filters=[{"Name": "state", "Values": ["available"]}])}
+    assert nats[subnets[PUBLIC["dr"][1]]]["NatGatewayAddresses"][0]["AllocationId"] == kept  # reused, not leaked
+    assert private_routing(client, "dr") == {z: (f"payments-private-rt-{z[-1]}-dr-local", z)
+                                             for z in ["us-east-2" + z for z in "abc"]}
+    assert run_playbook(PLAYBOOK, emulator.endpoint_url).changed() == 0
+
+
 def private_routing(client, role):
     """{private subnet's zone: (Name of its route table, zone of the NAT gateway its default route uses)}."""
     zone_of = {s["SubnetId"]: s["AvailabilityZone"] for s in in_vpc(client, role, "describe_subnets", "Subnets")}
