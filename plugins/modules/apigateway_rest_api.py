@@ -158,6 +158,12 @@ def openapi_digest(document):
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+@AWSRetry.jittered_backoff()
+def _list_rest_apis(client):
+    # A paginator's calls bypass the client's retry wrapper: the whole listing is retried instead.
+    return [api for page in client.get_paginator("get_rest_apis").paginate() for api in page.get("items", [])]
+
+
 def api_arn(region, api_id):
     return "arn:aws:apigateway:%s::/restapis/%s" % (region, api_id)
 
@@ -175,8 +181,7 @@ class RestApiManager:
     # -- reads ------------------------------------------------------------------------
     def find_api(self, name):
         try:
-            paginator = self.client.get_paginator("get_rest_apis")
-            apis = [api for page in paginator.paginate() for api in page.get("items", []) if api["name"] == name]
+            apis = [api for api in _list_rest_apis(self.client) if api["name"] == name]
         except AWS_ERRORS as e:
             self.fail(e, "Failed to list REST APIs")
         if len(apis) > 1:

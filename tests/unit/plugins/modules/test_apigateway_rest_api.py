@@ -99,3 +99,15 @@ def test_absent_deletes_existing_api(run_module):
     result, failed = run_module(mod, {"name": "n", "state": "absent"}, client)
     assert not failed and result["changed"] is True
     client.delete_rest_api.assert_called_once_with(aws_retry=True, restApiId="abc")
+
+
+def test_listing_the_apis_is_retried_when_throttled(run_module, monkeypatch):
+    # A paginator bypasses the client's retry wrapper; the module retries the whole listing.
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    client = client_with(api(), stage())
+    throttled = botocore.exceptions.ClientError({"Error": {"Code": "TooManyRequestsException", "Message": "x"}},
+                                                "GetRestApis")
+    client.get_paginator.return_value.paginate.side_effect = [throttled] + [[{"items": [api()]}]] * 2
+    result, failed = run_module(mod, {"name": "n", "openapi": DOC}, client)
+    assert not failed and result["changed"] is False
+    assert client.get_paginator.return_value.paginate.call_count == 3  # the throttled listing, again, the final read
