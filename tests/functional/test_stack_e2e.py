@@ -163,9 +163,11 @@ def tagged_for_the_environment(emulator, region):
 
 
 def live_keys(emulator, region):
+    """Customer managed keys not scheduled for deletion (AWS managed keys such as aws/rds are AWS's)."""
     kms = client(emulator, "kms", region)
-    states = [kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] for k in kms.list_keys()["Keys"]]
-    return [state for state in states if state not in ("PendingDeletion", "PendingReplicaDeletion")]
+    keys = [kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"] for k in kms.list_keys()["Keys"]]
+    return [key["Arn"] for key in keys if key.get("KeyManager") != "AWS"
+            and key["KeyState"] not in ("PendingDeletion", "PendingReplicaDeletion")]
 
 
 def test_destroy_leaves_nothing_behind(stack, emulator):
