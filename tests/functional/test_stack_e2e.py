@@ -165,8 +165,9 @@ def tagged_for_the_environment(emulator, region):
 def live_keys(emulator, region):
     """Customer managed keys not scheduled for deletion (AWS managed keys such as aws/rds are AWS's)."""
     kms = client(emulator, "kms", region)
+    aws_managed = {a.get("TargetKeyId") for a in kms.list_aliases()["Aliases"] if a["AliasName"].startswith("alias/aws/")}
     keys = [kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"] for k in kms.list_keys()["Keys"]]
-    return [key["Arn"] for key in keys if key.get("KeyManager") != "AWS"
+    return [key["Arn"] for key in keys if key.get("KeyManager") != "AWS" and key["KeyId"] not in aws_managed
             and key["KeyState"] not in ("PendingDeletion", "PendingReplicaDeletion")]
 
 
