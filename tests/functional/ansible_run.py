@@ -59,8 +59,46 @@ class PlaybookRun:
                 for play in self.plays for task in play["tasks"]
                 for host, result in task["hosts"].items() if result.get("failed") and not result.get("ignore_errors")]
 
+    def changed_tasks(self) -> list:
+        """(task, host) of every task that reported a change, to put in assertion messages."""
+        return [(task["task"]["name"], host)
+                for play in self.plays for task in play["tasks"]
+                for host, result in task["hosts"].items() if result.get("changed")]
+
     def failed(self) -> int:
         return sum(host.get("failures", 0) + host.get("unreachable", 0) for host in self.stats.values())
+
+
+def ansible_env(endpoint_url: str, tmp: str | Path, *, json_output: bool = True) -> dict:
+    """ansible-playbook's environment: the emulator's port, this repo's config and collection, and a
+    private temp dir and home under ``tmp``; the JSON callback unless ``json_output`` is false (then
+    the default callback prints each task as it starts, for a test that follows a run live)."""
+    env = dict(os.environ, DR_EMULATOR_PORT=endpoint_url.rsplit(":", 1)[1], ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),
+               ANSIBLE_COLLECTIONS_PATH=str(REPO / "collections"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_LOCAL_TEMP=str(Path(tmp) / "tmp"), ANSIBLE_HOME=str(Path(tmp) / "home"))
+    if json_output:
+        env.update(ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_CALLBACK_RESULT_FORMAT="json")
+    return env
+
+
+def playbook_command(path: str | Path, *, extra_vars: dict | None = None, check: bool = False, diff: bool = False,
+                     limit: str | None = None, inventory: str = "inventories/local", verbosity: int = 0,
+                     tags: str | None = None) -> list[str]:
+    """The ansible-playbook command line for a playbook (path relative to the repo, or absolute)."""
+    cmd = [str(Path(sys.executable).parent / "ansible-playbook"), str(REPO / path), "-i", str(REPO / inventory)]
+    for key, value in (extra_vars or {}).items():
+        cmd += ["-e", json.dumps({key: value})]
+    if check:
+        cmd.append("--check")
+    if diff:
+        cmd.append("--diff")
+    if limit:
+        cmd += ["--limit", limit]
+    if tags:
+        cmd += ["--tags", tags]
+    if verbosity:
+        cmd.append("-" + "v" * verbosity)
+    return cmd
 
 
 def run_playbook(playbook: str | Path | list, endpoint_url: str, *, extra_vars: dict | None = None,
@@ -74,26 +112,10 @@ def run_playbook(playbook: str | Path | list, endpoint_url: str, *, extra_vars: 
             path.write_text(yaml.safe_dump(playbook, sort_keys=False))
         else:
             path = REPO / playbook
-        port = endpoint_url.rsplit(":", 1)[1]
-        env = dict(os.environ, DR_EMULATOR_PORT=port, ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),
-                   ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_CALLBACK_RESULT_FORMAT="json",
-                   ANSIBLE_COLLECTIONS_PATH=str(REPO / "collections"), ANSIBLE_NOCOLOR="1",
-                   ANSIBLE_LOCAL_TEMP=str(Path(tmp) / "tmp"), ANSIBLE_HOME=str(Path(tmp) / "home"))
-        cmd = [str(Path(sys.executable).parent / "ansible-playbook"), str(path), "-i", str(REPO / inventory)]
-        for key, value in (extra_vars or {}).items():
-            cmd += ["-e", json.dumps({key: value})]
-        if check:
-            cmd.append("--check")
-        if diff:
-            cmd.append("--diff")
-        if limit:
-            cmd += ["--limit", limit]
-        if tags:
-            cmd += ["--tags", tags]
-        if verbosity:
-            cmd.append("-" + "v" * verbosity)
-        proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout,
-                              check=False)
+        cmd = playbook_command(path, extra_vars=extra_vars, check=check, diff=diff, limit=limit,
+                               inventory=inventory, verbosity=verbosity, tags=tags)
+        proc = subprocess.run(cmd, cwd=REPO, env=ansible_env(endpoint_url, tmp), capture_output=True, text=True,
+                              timeout=timeout, check=False)
     try:
         start = proc.stdout.index("{")
         report = json.loads(proc.stdout[start:])
