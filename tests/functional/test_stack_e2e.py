@@ -100,6 +100,16 @@ def test_dns_resources_carry_the_standard_tags(stack, emulator):
         tags = route53.list_tags_for_resource(ResourceType=resource_type, ResourceId=resource_id)
         found = {t["Key"]: t["Value"] for t in tags["ResourceTagSet"]["Tags"]}
         assert found.items() >= STANDARD.items(), resource_type
+    # Each health check has its alarm in us-east-1 (Route 53's metrics live there), tagged as well.
+    cloudwatch = client(emulator, "cloudwatch", "us-east-1")
+    alarms = cloudwatch.describe_alarms(AlarmNamePrefix="payments-api-health-")["MetricAlarms"]
+    assert sorted(a["Dimensions"][0]["Value"] for a in alarms) == sorted(check["Id"] for check in checks)
+    for alarm in alarms:
+        assert (alarm["MetricName"], alarm["ComparisonOperator"], alarm["TreatMissingData"]) == (
+            "HealthCheckStatus", "LessThanThreshold", "breaching")
+        assert alarm["AlarmActions"] == ["arn:aws:sns:us-east-1:123456789012:payments-alerts-primary-local"]
+        found = {t["Key"]: t["Value"] for t in cloudwatch.list_tags_for_resource(ResourceARN=alarm["AlarmArn"])["Tags"]}
+        assert found.items() >= dict(STANDARD, Region="us-east-1", **{"DR-Role": "global"}).items(), alarm["AlarmName"]
 
 
 def test_second_run_and_check_run_change_nothing(stack, emulator):
