@@ -31,4 +31,21 @@ start=$SECONDS
 status=0
 "$checkov" --config-file .checkov.yaml "$@" || status=$?
 echo "checkov: exit ${status} in $((SECONDS - start)) s" >&2
-exit "$status"
+[ "$status" -eq 0 ] || exit "$status"
+
+# The custom checks must be able to fail: each must report the deliberately insecure fixture.
+fixture=tests/security/fixtures/insecure_tasks.yml
+expected="$(grep -ho 'CKV2_PDR_[0-9]*' tests/security/checks/*.yaml | sort -u)"
+reported="$("$checkov" -f "$fixture" --framework ansible --external-checks-dir tests/security/checks \
+  --skip-download -o json 2>/dev/null | python3 -c '
+import json, sys
+reports = json.load(sys.stdin)
+for report in reports if isinstance(reports, list) else [reports]:
+    for check in report.get("results", {}).get("failed_checks", []):
+        print(check["check_id"])' | sort -u || true)"
+missing="$(comm -23 <(echo "$expected") <(echo "$reported"))"
+if [ -n "$missing" ]; then
+  echo "custom checks that did not report $fixture: $(echo $missing)" >&2
+  exit 1
+fi
+echo "custom checks: each of $(echo "$expected" | wc -l) reports $fixture" >&2
