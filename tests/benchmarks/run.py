@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -105,15 +106,23 @@ def host_seconds(records: list[dict], host: str) -> float:
     return sum(r["seconds"] for r in records if r["host"] == host)
 
 
+def tasks_by_uuid(records: list[dict], *, ran_only: bool = False) -> dict[str, tuple[str, str, dict[str, float]]]:
+    """{task uuid: (role, task name, {host: seconds})}, in the order the tasks ran; with ``ran_only``,
+    without the hosts that skipped the task (and without the tasks every host skipped)."""
+    tasks: dict[str, tuple[str, str, dict[str, float]]] = {}
+    for record in records:
+        if ran_only and record["status"] == "skipped":
+            continue
+        _role, _name, hosts = tasks.setdefault(record["uuid"], (record["role"] or "(play)", record["task"], {}))
+        hosts[record["host"]] = record["seconds"]
+    return tasks
+
+
 def slowest_roles(records: list[dict], top: int = 8) -> list[tuple[str, float, int]]:
     """(role, seconds, tasks) of the roles a parallel run spent longest in: per task, the slower host."""
-    per_task: dict[str, tuple[str, float]] = {}
-    for record in records:
-        role, seconds = per_task.get(record["uuid"], (record["role"] or "(play)", 0.0))
-        per_task[record["uuid"]] = (role, max(seconds, record["seconds"]))
     roles: dict[str, list[float]] = {}
-    for role, seconds in per_task.values():
-        roles.setdefault(role, []).append(seconds)
+    for role, _name, hosts in tasks_by_uuid(records).values():
+        roles.setdefault(role, []).append(max(hosts.values()))
     ranked = sorted(((role, sum(times), len(times)) for role, times in roles.items()), key=lambda r: -r[1])
     return ranked[:top]
 
@@ -121,18 +130,11 @@ def slowest_roles(records: list[dict], top: int = 8) -> list[tuple[str, float, i
 def task_times(records: list[dict]) -> dict[tuple[str, str, int], dict[str, float]]:
     """{(role, task, n): {host: seconds}} for the tasks a host ran (not skipped); n counts repeats of
     a name (preflight runs in every stage), so two runs of one playbook line up task by task."""
-    by_uuid: dict[str, dict[str, float]] = {}
-    names: dict[str, tuple[str, str]] = {}
-    for record in records:
-        if record["status"] != "skipped":
-            by_uuid.setdefault(record["uuid"], {})[record["host"]] = record["seconds"]
-            names[record["uuid"]] = (record["role"], record["task"])
     seen: dict[tuple[str, str], int] = {}
     keyed = {}
-    for uuid, hosts in by_uuid.items():
-        name = names[uuid]
-        seen[name] = seen.get(name, 0) + 1
-        keyed[(*name, seen[name])] = hosts
+    for role, name, hosts in tasks_by_uuid(records, ran_only=True).values():
+        seen[(role, name)] = seen.get((role, name), 0) + 1
+        keyed[(role, name, seen[(role, name)])] = hosts
     return keyed
 
 
@@ -299,6 +301,7 @@ def main() -> int:
                      f"{max(failures) - outage:.1f}" if failures else "none failed"))
     finally:
         emulator.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
 
     width = max(len(name) for name, _ in rows)
     print(f"{'measure'.ljust(width)}  value")
