@@ -6,6 +6,8 @@ import json
 import urllib.request
 from typing import Any
 
+import boto3
+
 
 class EmulatorControl:
     def __init__(self, endpoint_url: str) -> None:
@@ -43,3 +45,9 @@ class EmulatorControl:
         if seed is not None:
             payload["seed"] = seed
         self.post("faults", payload)
+
+
+def aws_client(endpoint_url: str, service: str, region: str = "us-east-1"):
+    """A boto3 client of ``service`` in ``region`` on the emulator, with its dummy credentials."""
+    return boto3.client(service, region_name=region, endpoint_url=endpoint_url,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")

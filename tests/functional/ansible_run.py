@@ -59,12 +59,6 @@ class PlaybookRun:
                 for play in self.plays for task in play["tasks"]
                 for host, result in task["hosts"].items() if result.get("failed") and not result.get("ignore_errors")]
 
-    def changed_tasks(self) -> list:
-        """(task, host) of every task that reported a change, to put in assertion messages."""
-        return [(task["task"]["name"], host)
-                for play in self.plays for task in play["tasks"]
-                for host, result in task["hosts"].items() if result.get("changed")]
-
     def failed(self) -> int:
         return sum(host.get("failures", 0) + host.get("unreachable", 0) for host in self.stats.values())
 

@@ -22,9 +22,9 @@ import subprocess
 import tempfile
 import time
 
-import boto3
 import pytest
 
+from tests.emulator.control import aws_client
 from tests.functional.ansible_run import REPO, ansible_env, playbook_command, run_playbook
 
 SEED = int(os.environ.get("DR_FAULT_SEED", "20261129"))
@@ -38,10 +38,6 @@ STACK_KEY = "payments.dr stack key"
 # Task headers a full site.yml prints after the preflight ones; the kill point is drawn among them.
 DEPLOY_TASK_HEADERS = 150
 
-
-def client(emulator, service, region):
-    return boto3.client(service, region_name=region, endpoint_url=emulator.endpoint_url,
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
 def tag(resource, key="Name"):
@@ -59,7 +55,7 @@ def assert_one_stack(emulator):
             problems.append(f"{what}: found {found!r}, expected {wanted!r}")
 
     for role, region in REGIONS.items():
-        ec2 = client(emulator, "ec2", region)
+        ec2 = aws_client(emulator.endpoint_url, "ec2", region)
         vpcs = [v for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")]
         expect(f"{region} VPCs", [tag(v) for v in vpcs], [f"payments-vpc-{role}-{SUFFIX}"])
         in_vpc = [{"Name": "vpc-id", "Values": [v["VpcId"] for v in vpcs]}]
@@ -80,7 +76,7 @@ def assert_one_stack(emulator):
                                       if p["Status"]["Code"] not in ("deleted", "rejected", "failed")], ["active"])
         expect(f"{region} flow logs", len(ec2.describe_flow_logs()["FlowLogs"]), 1)
 
-        kms = client(emulator, "kms", region)
+        kms = aws_client(emulator.endpoint_url, "kms", region)
         keys = [kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"] for k in kms.list_keys()["Keys"]]
         stack_keys = [k["KeyId"] for k in keys if k.get("Description", "").startswith(STACK_KEY)
                       and k["KeyState"] not in ("PendingDeletion", "PendingReplicaDeletion")]
@@ -88,7 +84,7 @@ def assert_one_stack(emulator):
                    if a["AliasName"] == f"alias/payments-kms-{role}-{SUFFIX}"}
         expect(f"{region} stack keys (aliased)", [k in aliased for k in stack_keys], [True])
 
-        rds = client(emulator, "rds", region)
+        rds = aws_client(emulator.endpoint_url, "rds", region)
         expect(f"{region} Aurora clusters", [c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]],
                [f"payments-aurora-{role}-{SUFFIX}"])
         expect(f"{region} Aurora instances", len(rds.describe_db_instances()["DBInstances"]), 2)
@@ -96,19 +92,19 @@ def assert_one_stack(emulator):
                [(g["GlobalClusterIdentifier"], len(g["GlobalClusterMembers"]))
                 for g in rds.describe_global_clusters()["GlobalClusters"]], [(f"payments-aurora-global-{SUFFIX}", 2)])
 
-        dynamodb = client(emulator, "dynamodb", region)
+        dynamodb = aws_client(emulator.endpoint_url, "dynamodb", region)
         other = REGIONS["dr" if role == "primary" else "primary"]
         expect(f"{region} tables (replicas)",
                {t: [r["RegionName"] for r in dynamodb.describe_table(TableName=t)["Table"].get("Replicas", [])]
                 for t in dynamodb.list_tables()["TableNames"]}, {t: [other] for t in TABLES})
-        expect(f"{region} topics", [t["TopicArn"].rsplit(":", 1)[1] for t in client(emulator, "sns", region)
+        expect(f"{region} topics", [t["TopicArn"].rsplit(":", 1)[1] for t in aws_client(emulator.endpoint_url, "sns", region)
                                     .list_topics()["Topics"]], [f"payments-alerts-{role}-{SUFFIX}"])
-        expect(f"{region} subscriptions", len(client(emulator, "sns", region).list_subscriptions()["Subscriptions"]), 1)
-        expect(f"{region} functions", [f["FunctionName"] for f in client(emulator, "lambda", region)
+        expect(f"{region} subscriptions", len(aws_client(emulator.endpoint_url, "sns", region).list_subscriptions()["Subscriptions"]), 1)
+        expect(f"{region} functions", [f["FunctionName"] for f in aws_client(emulator.endpoint_url, "lambda", region)
                                        .list_functions()["Functions"]], [f"payments-validate-{role}-{SUFFIX}"])
-        expect(f"{region} REST APIs", [a["name"] for a in client(emulator, "apigateway", region)
+        expect(f"{region} REST APIs", [a["name"] for a in aws_client(emulator.endpoint_url, "apigateway", region)
                                        .get_rest_apis()["items"]], [f"payments-api-{role}-{SUFFIX}"])
-        backup = client(emulator, "backup", region)
+        backup = aws_client(emulator.endpoint_url, "backup", region)
         expect(f"{region} backup vaults", [v["BackupVaultName"] for v in backup.list_backup_vaults()["BackupVaultList"]],
                [f"payments-vault-{role}-{SUFFIX}"])
         plans = backup.list_backup_plans()["BackupPlansList"]
@@ -117,10 +113,10 @@ def assert_one_stack(emulator):
                                           ["BackupSelectionsList"])) for p in plans],
                [(f"payments-backup-primary-{SUFFIX}", 1)] if role == "primary" else [])
 
-    expect("buckets", {b["Name"] for b in client(emulator, "s3", "us-east-1").list_buckets()["Buckets"]}, BUCKETS)
-    expect("trails", [t["Name"] for t in client(emulator, "cloudtrail", "us-east-1").describe_trails()["trailList"]],
+    expect("buckets", {b["Name"] for b in aws_client(emulator.endpoint_url, "s3", "us-east-1").list_buckets()["Buckets"]}, BUCKETS)
+    expect("trails", [t["Name"] for t in aws_client(emulator.endpoint_url, "cloudtrail", "us-east-1").describe_trails()["trailList"]],
            [f"payments-trail-global-{SUFFIX}"])
-    route53 = client(emulator, "route53", "us-east-1")
+    route53 = aws_client(emulator.endpoint_url, "route53", "us-east-1")
     zones = route53.list_hosted_zones()["HostedZones"]
     expect("hosted zones", [z["Name"] for z in zones], [f"payments.{SUFFIX}.example.com."])
     expect("health checks", len(route53.list_health_checks()["HealthChecks"]), 2)

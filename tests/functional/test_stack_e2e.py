@@ -14,10 +14,9 @@ import json
 import urllib.error
 import urllib.request
 
-import boto3
 import pytest
 
-from tests.emulator.control import EmulatorControl
+from tests.emulator.control import EmulatorControl, aws_client
 from tests.functional.ansible_run import run_playbook
 
 TABLE = "payments-transactions-global-local"
@@ -36,13 +35,9 @@ def stack(emulator):
     return deployed
 
 
-def client(emulator, service, region):
-    return boto3.client(service, region_name=region, endpoint_url=emulator.endpoint_url,
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
-
 
 def api_host(emulator, region, role):
-    apis = client(emulator, "apigateway", region).get_rest_apis()["items"]
+    apis = aws_client(emulator.endpoint_url, "apigateway", region).get_rest_apis()["items"]
     api = next(a for a in apis if a["name"] == f"payments-api-{role}-local")
     return f"{api['id']}.execute-api.{region}.amazonaws.com"
 
@@ -60,7 +55,7 @@ def pay(emulator, host, key, amount="25.00"):
 
 
 def records(emulator, region, transaction_id):
-    return client(emulator, "dynamodb", region).query(
+    return aws_client(emulator.endpoint_url, "dynamodb", region).query(
         TableName=TABLE, KeyConditionExpression="transactionId = :t",
         ExpressionAttributeValues={":t": {"S": transaction_id}})["Items"]
 
@@ -78,20 +73,20 @@ def test_payment_is_stored_replicated_and_never_stored_twice(stack, emulator):
 @pytest.mark.parametrize("region, role", [("us-east-1", "primary"), ("us-east-2", "dr")])
 def test_api_tier_resources_carry_the_standard_tags(stack, emulator, region, role):
     expected = dict(STANDARD, Region=region, **{"DR-Role": role})
-    function = client(emulator, "lambda", region).get_function(FunctionName=f"payments-validate-{role}-local")
+    function = aws_client(emulator.endpoint_url, "lambda", region).get_function(FunctionName=f"payments-validate-{role}-local")
     assert function["Tags"].items() >= expected.items()
     api_id = api_host(emulator, region, role).split(".")[0]
-    assert client(emulator, "apigateway", region).get_rest_api(restApiId=api_id)["tags"].items() >= expected.items()
-    logs = client(emulator, "logs", region)
+    assert aws_client(emulator.endpoint_url, "apigateway", region).get_rest_api(restApiId=api_id)["tags"].items() >= expected.items()
+    logs = aws_client(emulator.endpoint_url, "logs", region)
     for group in (f"/aws/lambda/payments-validate-{role}-local", f"/aws/apigateway/payments-api-{role}-local"):
         assert logs.list_tags_log_group(logGroupName=group)["tags"].items() >= expected.items()
-    iam = client(emulator, "iam", region)
+    iam = aws_client(emulator.endpoint_url, "iam", region)
     tags = {t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName=f"payments-lambda-{role}-local")["Tags"]}
     assert tags.items() >= expected.items()
 
 
 def test_dns_resources_carry_the_standard_tags(stack, emulator):
-    route53 = client(emulator, "route53", "us-east-1")
+    route53 = aws_client(emulator.endpoint_url, "route53", "us-east-1")
     zone = next(z for z in route53.list_hosted_zones()["HostedZones"] if z["Name"] == "payments.local.example.com.")
     checks = route53.list_health_checks()["HealthChecks"]
     assert len(checks) == 2
@@ -101,7 +96,7 @@ def test_dns_resources_carry_the_standard_tags(stack, emulator):
         found = {t["Key"]: t["Value"] for t in tags["ResourceTagSet"]["Tags"]}
         assert found.items() >= STANDARD.items(), resource_type
     # Each health check has its alarm in us-east-1 (Route 53's metrics live there), tagged as well.
-    cloudwatch = client(emulator, "cloudwatch", "us-east-1")
+    cloudwatch = aws_client(emulator.endpoint_url, "cloudwatch", "us-east-1")
     alarms = cloudwatch.describe_alarms(AlarmNamePrefix="payments-api-health-")["MetricAlarms"]
     assert sorted(a["Dimensions"][0]["Value"] for a in alarms) == sorted(check["Id"] for check in checks)
     for alarm in alarms:
@@ -140,14 +135,14 @@ def test_region_outage_moves_the_api_name_to_the_dr_region(stack, emulator):
 
 def test_replication_lag_alarm_notifies_the_topic(stack, emulator):
     control = EmulatorControl(emulator.endpoint_url)
-    sns, sqs = client(emulator, "sns", "us-east-2"), client(emulator, "sqs", "us-east-2")
+    sns, sqs = aws_client(emulator.endpoint_url, "sns", "us-east-2"), aws_client(emulator.endpoint_url, "sqs", "us-east-2")
     queue = sqs.create_queue(QueueName="e2e-alerts")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     sns.subscribe(TopicArn="arn:aws:sns:us-east-2:123456789012:payments-alerts-dr-local", Protocol="sqs",
                   Endpoint=queue_arn)
     control.post("rds/lag", {"global_cluster": "payments-aurora-global-local", "lag_ms": 4000})
     control.post("cloudwatch/evaluate", {"region": "us-east-2"})
-    alarm = client(emulator, "cloudwatch", "us-east-2").describe_alarms(
+    alarm = aws_client(emulator.endpoint_url, "cloudwatch", "us-east-2").describe_alarms(
         AlarmNames=["payments-aurora-replication-lag-dr-local"])["MetricAlarms"][0]
     assert alarm["StateValue"] == "ALARM"
     messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
@@ -158,15 +153,15 @@ def test_replication_lag_alarm_notifies_the_topic(stack, emulator):
 def scheduled_for_deletion(emulator, region, arn):
     """A KMS key or secret AWS only deletes after its waiting period."""
     if ":kms:" in arn:
-        state = client(emulator, "kms", region).describe_key(KeyId=arn)["KeyMetadata"]["KeyState"]
+        state = aws_client(emulator.endpoint_url, "kms", region).describe_key(KeyId=arn)["KeyMetadata"]["KeyState"]
         return state in ("PendingDeletion", "PendingReplicaDeletion")
     if ":secretsmanager:" in arn:
-        return "DeletedDate" in client(emulator, "secretsmanager", region).describe_secret(SecretId=arn)
+        return "DeletedDate" in aws_client(emulator.endpoint_url, "secretsmanager", region).describe_secret(SecretId=arn)
     return False
 
 
 def tagged_for_the_environment(emulator, region):
-    tagging = client(emulator, "resourcegroupstaggingapi", region)
+    tagging = aws_client(emulator.endpoint_url, "resourcegroupstaggingapi", region)
     pages = tagging.get_paginator("get_resources").paginate(TagFilters=[{"Key": "Environment", "Values": ["local"]}])
     arns = [r["ResourceARN"] for page in pages for r in page["ResourceTagMappingList"]]
     return sorted(arn for arn in arns if not scheduled_for_deletion(emulator, region, arn))
@@ -174,7 +169,7 @@ def tagged_for_the_environment(emulator, region):
 
 def live_keys(emulator, region):
     """Customer managed keys not scheduled for deletion (AWS managed keys such as aws/rds are AWS's)."""
-    kms = client(emulator, "kms", region)
+    kms = aws_client(emulator.endpoint_url, "kms", region)
     aws_managed = {a.get("TargetKeyId") for a in kms.list_aliases()["Aliases"] if a["AliasName"].startswith("alias/aws/")}
     keys = [kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"] for k in kms.list_keys()["Keys"]]
     return [key["Arn"] for key in keys if key.get("KeyManager") != "AWS" and key["KeyId"] not in aws_managed
@@ -211,11 +206,11 @@ def test_destroy_leaves_nothing_behind(stack, emulator):
     assert tagged_for_the_environment(emulator, "us-east-2") == []
     assert live_keys(emulator, "us-east-2") == []
     for region in regions:
-        assert client(emulator, "secretsmanager", region).list_secrets()["SecretList"] == [], region
-        assert client(emulator, "ec2", region).describe_addresses()["Addresses"] == [], region
-    iam = client(emulator, "iam", "us-east-1")
+        assert aws_client(emulator.endpoint_url, "secretsmanager", region).list_secrets()["SecretList"] == [], region
+        assert aws_client(emulator.endpoint_url, "ec2", region).describe_addresses()["Addresses"] == [], region
+    iam = aws_client(emulator.endpoint_url, "iam", "us-east-1")
     assert [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith("payments")] == []
-    assert client(emulator, "route53", "us-east-1").list_hosted_zones()["HostedZones"] == []
+    assert aws_client(emulator.endpoint_url, "route53", "us-east-1").list_hosted_zones()["HostedZones"] == []
 
     again = run_playbook("destroy.yml", emulator.endpoint_url, extra_vars=confirm, timeout=1800)
     assert again.rc == 0, again.failures() or again.stdout[-4000:]

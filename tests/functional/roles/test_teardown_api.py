@@ -11,10 +11,9 @@
 
 from __future__ import annotations
 
-import boto3
 import pytest
 
-from tests.emulator.control import EmulatorControl
+from tests.emulator.control import EmulatorControl, aws_client
 from tests.functional.ansible_run import REPO, run_playbook
 
 REGIONS = {"us-east-1": "primary", "us-east-2": "dr"}
@@ -23,10 +22,6 @@ API_NAME = "api.payments.local.example.com"
 TAGS = "dns,api,monitoring"
 CONFIRM = {"teardown_confirm": "local"}
 
-
-def client(emulator, service, region="us-east-1"):
-    return boto3.client(service, region_name=region, endpoint_url=emulator.endpoint_url,
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
 def stages(*names):
@@ -44,26 +39,26 @@ def api_tier(emulator):
     """What the dns, api and monitoring stages create, read back from the emulator."""
     found = {}
     for region in REGIONS:
-        apigateway, logs = client(emulator, "apigateway", region), client(emulator, "logs", region)
-        cloudwatch, sns = client(emulator, "cloudwatch", region), client(emulator, "sns", region)
+        apigateway, logs = aws_client(emulator.endpoint_url, "apigateway", region), aws_client(emulator.endpoint_url, "logs", region)
+        cloudwatch, sns = aws_client(emulator.endpoint_url, "cloudwatch", region), aws_client(emulator.endpoint_url, "sns", region)
         found[region] = {
             "domains": [d["domainName"] for d in apigateway.get_domain_names().get("items", [])],
             "apis": [a["name"] for a in apigateway.get_rest_apis().get("items", [])],
-            "functions": [f["FunctionName"] for f in client(emulator, "lambda", region).list_functions()["Functions"]],
+            "functions": [f["FunctionName"] for f in aws_client(emulator.endpoint_url, "lambda", region).list_functions()["Functions"]],
             "log_groups": [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]],
             "alarms": sorted(a["AlarmName"] for a in cloudwatch.describe_alarms()["MetricAlarms"]),
             "dashboards": [d["DashboardName"] for d in cloudwatch.list_dashboards()["DashboardEntries"]],
             "topics": [t["TopicArn"] for t in sns.list_topics()["Topics"]],
             "subscriptions": [s["SubscriptionArn"] for s in sns.list_subscriptions()["Subscriptions"]],
         }
-    route53 = client(emulator, "route53")
+    route53 = aws_client(emulator.endpoint_url, "route53")
     zones = route53.list_hosted_zones()["HostedZones"]
     found["global"] = {
         "zones": [z["Name"] for z in zones],
         "records": sorted((r["Name"], r["Type"], r.get("SetIdentifier", "")) for z in zones
                           for r in route53.list_resource_record_sets(HostedZoneId=z["Id"])["ResourceRecordSets"]),
         "health_checks": sorted(c["Id"] for c in route53.list_health_checks()["HealthChecks"]),
-        "roles": sorted(r["RoleName"] for r in client(emulator, "iam").list_roles()["Roles"]),
+        "roles": sorted(r["RoleName"] for r in aws_client(emulator.endpoint_url, "iam").list_roles()["Roles"]),
     }
     return found
 
@@ -79,7 +74,7 @@ def destroy(emulator, check=False, **extra_vars):
 def deployed(emulator):
     """The API tier in both regions, each served through a regional custom domain."""
     fresh(emulator)
-    certificates = {region: client(emulator, "acm", region).request_certificate(DomainName=API_NAME)["CertificateArn"]
+    certificates = {region: aws_client(emulator.endpoint_url, "acm", region).request_certificate(DomainName=API_NAME)["CertificateArn"]
                     for region in REGIONS}
     run = run_playbook(stages("preflight", "dynamodb", "monitoring", "api", "dns"), emulator.endpoint_url,
                        extra_vars={"lambda_apigw_certificate_arn": "{{ %r[region] }}" % certificates}, timeout=1200)
@@ -103,7 +98,7 @@ def test_check_deletes_nothing_destroy_deletes_the_api_tier_and_a_second_run_cha
     for region in REGIONS:
         assert all(found == [] for found in gone[region].values()), (region, gone[region])
         # The other layers are theirs to tear down.
-        assert sorted(client(emulator, "dynamodb", region).list_tables()["TableNames"]) == [
+        assert sorted(aws_client(emulator.endpoint_url, "dynamodb", region).list_tables()["TableNames"]) == [
             "payments-dr-control-global-local", "payments-transactions-global-local"]
     assert gone["global"] == {"zones": [], "records": [], "health_checks": [], "roles": []}
 
@@ -113,7 +108,7 @@ def test_check_deletes_nothing_destroy_deletes_the_api_tier_and_a_second_run_cha
 
 def test_a_given_zone_and_another_environments_resources_survive_a_half_deployed_teardown(emulator):
     fresh(emulator)
-    route53, cloudwatch = client(emulator, "route53"), client(emulator, "cloudwatch")
+    route53, cloudwatch = aws_client(emulator.endpoint_url, "route53"), aws_client(emulator.endpoint_url, "cloudwatch")
     zone_id = route53.create_hosted_zone(Name=ZONE, CallerReference="owned-elsewhere")["HostedZone"]["Id"]
     route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [{"Action": "CREATE", "ResourceRecordSet": {
         "Name": "www." + ZONE, "Type": "TXT", "TTL": 300, "ResourceRecords": [{"Value": '"kept"'}]}}]})
