@@ -55,6 +55,10 @@ class DRMiddleware:
         if path.startswith(CONTROL_PREFIX):
             return _start(start_response, self._control(environ, path[len(CONTROL_PREFIX):]))
 
+        with self.emulator.gate.request():
+            return self._aws(environ, start_response)
+
+    def _aws(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         body = read_body(environ)
         call = parse_call(environ, body)
         state = self.emulator.state

@@ -24,9 +24,14 @@ from .errors import json_response  # noqa: E402
 from .extensions import default_extensions  # noqa: E402
 from .extensions.base import ControlHandler, Extension, Response  # noqa: E402
 from .middleware import DRMiddleware  # noqa: E402
+from .snapshots import RequestGate, Snapshot, capture, restore  # noqa: E402
 from .state import FAULT_KINDS, EmulatorState, FaultRule  # noqa: E402
 
 DEFAULT_PORT = 4566
+# Backends moto builds slowly (AWS managed policies, AMIs, default VPCs): built once, in the
+# reset baseline, for the regions the stack uses; other regions are built on first use as before.
+WARM_REGIONS = ("us-east-1", "us-east-2")
+WARM_REGIONAL_SERVICES = ("ec2",)
 
 
 class _QuietHandler(MotoRequestHandler):
@@ -46,12 +51,22 @@ def _require_loopback(host: str) -> None:
         raise ValueError(f"the emulator only listens on loopback addresses, not {host!r}")
 
 
+def _snapshot_name(body: dict) -> str:
+    name = body["name"]
+    if not isinstance(name, str) or not name or len(name) > 64:
+        raise ValueError("name must be a string of 1 to 64 characters")
+    return name
+
+
 class Emulator:
     def __init__(self, host: str = "127.0.0.1", port: int = DEFAULT_PORT, seed: int = 0) -> None:
         _require_loopback(host)
         self.host = host
         self.port = port
         self.state = EmulatorState(seed=seed)
+        self.gate = RequestGate()
+        self.snapshots: dict[str, Snapshot] = {}
+        self._baseline: Snapshot | None = None
         self.extensions: list[Extension] = [cls(self) for cls in default_extensions()]
         self.control_routes: dict[tuple[str, str], ControlHandler] = self._core_routes()
         for extension in self.extensions:
@@ -99,12 +114,32 @@ class Emulator:
             self._thread.join(timeout=10)
 
     def reset(self) -> None:
+        """Back to a fresh account: the baseline taken after the first reset, or moto's own reset."""
+        if self._baseline is not None:
+            restore(self, self._baseline)
+            return
         from moto.moto_api._internal.models import moto_api_backend
 
         moto_api_backend.reset()
         self.state.reset()
         for extension in self.extensions:
             extension.reset()
+        from moto.iam.models import PARTITION_NAMES
+
+        for partition in PARTITION_NAMES:  # every request looks its access key up in each of them
+            self.backend("iam", partition)
+        for service in WARM_REGIONAL_SERVICES:
+            for region in WARM_REGIONS:
+                self.backend(service, region)
+        self._baseline = capture(self)
+
+    def snapshot(self, name: str) -> None:
+        self.snapshots[name] = capture(self)
+
+    def restore(self, name: str) -> None:
+        if name not in self.snapshots:
+            raise KeyError(f"no snapshot named {name!r} (taken: {', '.join(sorted(self.snapshots)) or 'none'})")
+        restore(self, self.snapshots[name])
 
     # -- core control API -------------------------------------------------------------
     def _core_routes(self) -> dict[tuple[str, str], ControlHandler]:
@@ -118,11 +153,32 @@ class Emulator:
             ("POST", "faults"): self._faults_route,
             ("GET", "counters"): lambda body, query: json_response(200, self.state.counters_report()),
             ("POST", "counters/reset"): self._counters_reset_route,
+            ("GET", "snapshots"): lambda body, query: json_response(200, {"snapshots": sorted(self.snapshots)}),
+            ("POST", "snapshots"): self._snapshot_route,
+            ("POST", "snapshots/restore"): self._restore_route,
+            ("POST", "snapshots/delete"): self._snapshot_delete_route,
         }
 
     def _reset_route(self, body: dict, query: dict) -> Response:
         self.reset()
         return json_response(200, {"reset": True})
+
+    def _snapshot_route(self, body: dict, query: dict) -> Response:
+        """{"name": "deployed"}: copy the whole emulated account under ``name`` (replacing one)."""
+        self.snapshot(_snapshot_name(body))
+        return json_response(200, {"snapshots": sorted(self.snapshots)})
+
+    def _restore_route(self, body: dict, query: dict) -> Response:
+        """{"name": "deployed"}: put the account back as it was when ``name`` was taken."""
+        name = _snapshot_name(body)
+        if name not in self.snapshots:
+            return json_response(404, {"error": f"no snapshot named {name!r}"})
+        self.restore(name)
+        return json_response(200, {"restored": name})
+
+    def _snapshot_delete_route(self, body: dict, query: dict) -> Response:
+        self.snapshots.pop(_snapshot_name(body), None)
+        return json_response(200, {"snapshots": sorted(self.snapshots)})
 
     def _outage_route(self, body: dict, query: dict) -> Response:
         """{"region": "us-east-1", "down": true|false}: take a region down or bring it back."""

@@ -165,6 +165,7 @@ def _title_case(header: str) -> str:
 
 class ApiGatewayDataPlane(Extension):
     name = "execute-api"
+    state_attributes = ("_deployments",)
     order = 20
 
     def __init__(self, emulator) -> None:

@@ -61,6 +61,7 @@ def _resource_type(arn: str) -> str | None:
 
 class BackupRecoveryPoints(Extension):
     name = "backup-recovery-points"
+    state_attributes = ("delete_seconds", "_points", "_jobs", "_deleting")
     order = 35  # before security-fixes, which only knew empty vaults
 
     def __init__(self, emulator) -> None:

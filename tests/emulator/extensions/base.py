@@ -11,7 +11,8 @@ Extensions reach moto's in-process backends through ``self.emulator``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+import contextlib
+from typing import TYPE_CHECKING, Any, Callable, ContextManager
 
 from ..request_info import AwsCall
 
@@ -24,6 +25,9 @@ ControlHandler = Callable[[dict, dict], Response]  # (json body, query) -> respo
 
 class Extension:
     name = "base"
+    #: Attributes holding what the extension knows of the emulated account. Snapshots copy them
+    #: together with moto's backends, so references into moto's objects stay references.
+    state_attributes: tuple[str, ...] = ()
 
     def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
@@ -40,3 +44,16 @@ class Extension:
 
     def reset(self) -> None:
         """Forget extension state when the emulator is reset."""
+
+    def snapshot_state(self) -> dict[str, Any]:
+        """The live state a snapshot deep-copies (see ``state_attributes``)."""
+        return {name: getattr(self, name) for name in self.state_attributes}
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Take over ``state``, a copy of what ``snapshot_state`` returned."""
+        for name, value in state.items():
+            setattr(self, name, value)
+
+    def paused(self) -> ContextManager[Any]:
+        """Held while the account is copied: background work of the extension waits meanwhile."""
+        return contextlib.nullcontext()

@@ -104,6 +104,7 @@ def _statistic(alarm: Alarm, datums: list[MetricDatumBase]) -> float | None:
 
 class CloudWatchAlarmEvaluator(Extension):
     name = "cloudwatch"
+    state_attributes = ("evaluation_interval",)
     order = 60
 
     def __init__(self, emulator: Any) -> None:
@@ -126,6 +127,13 @@ class CloudWatchAlarmEvaluator(Extension):
     def reset(self) -> None:
         self.evaluation_interval = 0.0
         self._wake.set()
+
+    def restore_state(self, state: dict) -> None:
+        super().restore_state(state)
+        self._wake.set()
+
+    def paused(self):
+        return self._evaluating
 
     # -- evaluation --------------------------------------------------------------------------
     def evaluate(self, region: str | None = None) -> list[dict[str, Any]]:

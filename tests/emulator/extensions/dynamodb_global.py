@@ -124,6 +124,7 @@ class ItemChange:
 
 class DynamoDBGlobalTables(Extension):
     name = "dynamodb"
+    state_attributes = ("replica_create_delay", "_groups", "_meta", "_pending")
     order = 90
 
     def __init__(self, emulator: Emulator) -> None:

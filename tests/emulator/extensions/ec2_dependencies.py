@@ -44,6 +44,7 @@ def _json(status: int, payload: Any) -> Response:
 
 class Ec2Dependencies(Extension):
     name = "ec2-dependencies"
+    state_attributes = ("nat_gateway_delete_seconds", "_nat_deletions")
     order = 45
 
     def __init__(self, emulator) -> None:

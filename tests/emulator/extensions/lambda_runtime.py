@@ -252,6 +252,9 @@ class LambdaRuntime(Extension):
             for worker in pool.idle:
                 worker.kill()
 
+    def restore_state(self, state: dict) -> None:
+        self.reset()  # warm workers hold the code of functions the restored account may not have
+
     def shutdown(self) -> None:
         self.reset()
         with self._lock:

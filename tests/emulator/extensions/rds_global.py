@@ -112,6 +112,7 @@ LAG_PUBLISH_INTERVAL = 60.0
 
 class AuroraGlobalDatabase(Extension):
     name = "rds"
+    state_attributes = ("failover_delay", "_lag", "_lag_published", "_operations", "_resyncing")
     order = 50
 
     def __init__(self, emulator: Any) -> None:

@@ -123,6 +123,7 @@ def _http_probe_result(status: int, body: bytes, search: str | None) -> Probe:
 
 class Route53DataPlane(Extension):
     name = "route53"
+    state_attributes = ("settings", "_states", "_extra")
     order = 30
 
     def __init__(self, emulator) -> None:
@@ -181,6 +182,14 @@ class Route53DataPlane(Extension):
             self._extra.clear()
             self.settings = Settings()
         self._wake.set()
+
+    def restore_state(self, state: dict) -> None:
+        with self._lock:
+            super().restore_state(state)
+        self._wake.set()
+
+    def paused(self):
+        return self._probe_lock
 
     # -- probing ---------------------------------------------------------------------------
     def _ensure_thread(self) -> None:

@@ -78,6 +78,7 @@ def _operator_holds(operator: str, expected: list[str], actual: str | None) -> b
 
 class S3BucketPolicy(Extension):
     name = "s3-policy"
+    state_attributes = ("secure_transport",)
     order = 40
 
     def __init__(self, emulator: Any) -> None:

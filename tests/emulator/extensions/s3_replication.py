@@ -138,6 +138,7 @@ class _Snapshot:
 
 class S3Replication(Extension):
     name = "s3"
+    state_attributes = ("_pending", "_replicas")
     order = 90  # late: a call an earlier extension answers leaves no snapshot here
 
     def __init__(self, emulator: Emulator) -> None:
@@ -357,6 +358,11 @@ class S3Replication(Extension):
             self._pending.clear()
             self._snapshots.clear()
             self._replicas = weakref.WeakSet()
+
+    def restore_state(self, state: dict) -> None:
+        with self._lock:
+            self._snapshots.clear()  # per-request bookkeeping; no request runs while restoring
+            super().restore_state(state)
 
 
 EXTENSIONS = [S3Replication]

@@ -70,6 +70,7 @@ def _json(status: int, payload: Any) -> Response:
 
 class SecurityFixes(Extension):
     name = "security-fixes"
+    state_attributes = ("_selections", "_budget_tags")
     order = 40
 
     def __init__(self, emulator) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import botocore.endpoint
 import pytest
 from botocore.exceptions import ClientError
 
@@ -21,17 +24,21 @@ def test_outage_fails_only_the_region_that_is_down(aws, control):
     assert aws("rds", PRIMARY).describe_db_clusters()["DBClusters"] == []
 
 
-def test_injected_throttling_is_retried_by_clients(aws, control):
+def test_injected_throttling_is_retried_by_clients(aws, control, monkeypatch):
     control.inject_faults("sns", 1.0)
     with pytest.raises(ClientError) as err:
         aws("sns", PRIMARY, retries=1).list_topics()
     assert err.value.response["Error"]["Code"] == "Throttling"
     control.inject_faults("sns", 0.5)
+    # botocore's backoff between attempts is recorded instead of slept (up to 20 s each).
+    backoffs: list[float] = []
+    monkeypatch.setattr(botocore.endpoint, "time", SimpleNamespace(sleep=backoffs.append))
     # With standard retries a 50% throttle rate still lets every call through.
     client = aws("sns", PRIMARY, retries=10)
     for attempt in range(10):
         assert "Topics" in client.list_topics(), attempt
     assert control.counters()["by_service_region"]["sns/us-east-1"] > 11
+    assert backoffs and all(delay > 0 for delay in backoffs)  # each retry after a throttle backed off
 
 
 def test_injected_5xx_uses_json_errors_for_json_services(aws, control):
