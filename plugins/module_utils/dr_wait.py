@@ -18,12 +18,15 @@ class WaitTimeout(Exception):
     """Raised when a condition did not hold before the deadline; the message says what was awaited."""
 
 
-def wait_for(fetch, ready, timeout, delay=5, description="resource", sleep=time.sleep, clock=time.monotonic):
+def wait_for(fetch, ready, timeout, delay=5, description="resource", sleep=None, clock=None):
     """Call ``fetch()`` until ``ready(result)`` is true; return that result.
 
     ``fetch`` may return None (resource not found yet); ``ready`` gets whatever it returns.
     Raises WaitTimeout after ``timeout`` seconds, naming ``description`` and the last state.
+    ``sleep`` and ``clock`` default to this module's ``time`` at call time, so a test can swap it.
     """
+    sleep = sleep or time.sleep
+    clock = clock or time.monotonic
     deadline = clock() + timeout
     while True:
         result = fetch()

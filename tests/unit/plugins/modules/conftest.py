@@ -8,6 +8,23 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.payments.dr.plugins.module_utils import dr_wait
+
+
+class FakeTime:
+    """Stands for ``time`` in dr_wait: sleeping advances the clock at once and is recorded."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
 
 class ModuleExit(Exception):
     def __init__(self, result: dict, failed: bool = False):
@@ -17,8 +34,16 @@ class ModuleExit(Exception):
 
 
 @pytest.fixture
-def run_module(monkeypatch):
-    """run_module(module, args, client) -> (result dict, failed flag)."""
+def fake_time(monkeypatch) -> FakeTime:
+    fake = FakeTime()
+    monkeypatch.setattr(dr_wait, "time", fake)
+    return fake
+
+
+@pytest.fixture
+def run_module(monkeypatch, fake_time):
+    """run_module(module, args, client) -> (result dict, failed flag); the module's waits use
+    ``fake_time`` (no real sleep; ``fake_time.slept`` lists the delays)."""
 
     def exit_json(self, **kwargs):
         raise ModuleExit(kwargs)

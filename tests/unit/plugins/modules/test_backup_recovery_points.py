@@ -32,10 +32,11 @@ def backup_client(vaults, *listings):
     return client
 
 
-def test_deletes_every_point_and_waits_until_the_vault_is_empty(run_module):
+def test_deletes_every_point_and_waits_until_the_vault_is_empty(run_module, fake_time):
     client = backup_client([VAULT], [point(1), point(2)], [point(1, "DELETING")], [])
     result, failed = run_module(backup_recovery_points, {"backup_vault_name": VAULT, "region": "us-east-2"}, client)
     assert not failed and result["changed"] is True, result
+    assert fake_time.slept == [5]  # one poll found a point still deleting, the next an empty vault
     assert [c.kwargs["RecoveryPointArn"] for c in client.delete_recovery_point.call_args_list] == [
         point(1)["RecoveryPointArn"], point(2)["RecoveryPointArn"]]
     assert [p["status"] for p in result["recovery_points"]] == ["COMPLETED", "COMPLETED"]
@@ -56,8 +57,7 @@ def test_points_already_deleting_are_only_awaited(run_module):
     client.delete_recovery_point.assert_not_called()
 
 
-def test_wait_times_out_with_a_message(run_module, monkeypatch):
-    monkeypatch.setattr("time.sleep", lambda s: None)
+def test_wait_times_out_with_a_message(run_module):
     client = backup_client([VAULT], [point(1)], [point(1, "DELETING")])
     result, failed = run_module(backup_recovery_points, {"backup_vault_name": VAULT, "wait_timeout": 0}, client)
     assert failed and "recovery points of %s" % VAULT in result["msg"]
