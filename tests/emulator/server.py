@@ -20,6 +20,7 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
 )
 from werkzeug.serving import BaseWSGIServer, make_server  # noqa: E402
 
+from .clock import Clock  # noqa: E402
 from .errors import json_response  # noqa: E402
 from .extensions import default_extensions  # noqa: E402
 from .extensions.base import ControlHandler, Extension, Response  # noqa: E402
@@ -65,6 +66,7 @@ class Emulator:
         self.port = port
         self.state = EmulatorState(seed=seed)
         self.gate = RequestGate()
+        self.clock = Clock()  # not reset nor restored: time only goes forward
         self.snapshots: dict[str, Snapshot] = {}
         self._baseline: Snapshot | None = None
         self.extensions: list[Extension] = [cls(self) for cls in default_extensions()]
@@ -153,6 +155,9 @@ class Emulator:
             ("POST", "faults"): self._faults_route,
             ("GET", "counters"): lambda body, query: json_response(200, self.state.counters_report()),
             ("POST", "counters/reset"): self._counters_reset_route,
+            ("GET", "clock"): lambda body, query: json_response(200, {"offset": self.clock.offset}),
+            ("POST", "clock"): lambda body, query: json_response(
+                200, {"offset": self.clock.advance(float(body["advance"]))}),
             ("GET", "snapshots"): lambda body, query: json_response(200, {"snapshots": sorted(self.snapshots)}),
             ("POST", "snapshots"): self._snapshot_route,
             ("POST", "snapshots/restore"): self._restore_route,

@@ -142,7 +142,7 @@ class BackupRecoveryPoints(Extension):
             vault.num_of_recovery_points = len(self._points.get((region, name), {}))
 
     def _finish_deletions(self) -> None:
-        now = time.monotonic()
+        now = self.emulator.clock.monotonic()
         with self._lock:
             for key in [k for k, when in self._deleting.items() if when <= now]:
                 region, name, arn = key
@@ -220,7 +220,7 @@ class BackupRecoveryPoints(Extension):
                 return error_response(call, 400, "InvalidResourceStateException",
                                       f"Recovery point {arn} is already being deleted")
             point["Status"] = "DELETING"
-            self._deleting[(call.region, name, arn)] = time.monotonic() + self.delete_seconds
+            self._deleting[(call.region, name, arn)] = self.emulator.clock.monotonic() + self.delete_seconds
         self._finish_deletions()
         return 200, {"Content-Type": "application/json"}, b""
 

@@ -39,7 +39,6 @@ from __future__ import annotations
 import copy
 import json
 import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -248,16 +247,15 @@ class DynamoDBGlobalTables(Extension):
 
     # -- replica status ------------------------------------------------------------
     def _status(self, replica: Replica) -> str:
-        if not replica.active and time.time() >= replica.ready_at and replica.region not in self.emulator.state.outages:
+        if not replica.active and self.emulator.clock.time() >= replica.ready_at and replica.region not in self.emulator.state.outages:
             replica.active = True
         return "ACTIVE" if replica.active else "CREATING"
 
     def _busy(self, group: GlobalTable) -> bool:
         return any(self._status(replica) != "ACTIVE" for replica in group.replicas.values())
 
-    @staticmethod
-    def _sourced_recently(group: GlobalTable, region: str) -> bool:
-        now = time.time()
+    def _sourced_recently(self, group: GlobalTable, region: str) -> bool:
+        now = self.emulator.clock.time()
         return any(r.source == region and now - r.added_at < SOURCE_REGION_WINDOW for r in group.replicas.values())
 
     # -- checks before moto answers ------------------------------------------------
@@ -398,7 +396,7 @@ class DynamoDBGlobalTables(Extension):
         self._meta_for(target, replica).table_class = (
             spec.get("TableClassOverride") or self._meta_for(region, table).table_class)
 
-        now = time.time()
+        now = self.emulator.clock.time()
         if group is None:
             group = GlobalTable(table.name, {region: Replica(region, None, now, now, active=True)})
             self._groups[(region, table.name)] = group

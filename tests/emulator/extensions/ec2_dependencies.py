@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from typing import Any
 
 from ..errors import error_response
@@ -95,7 +94,7 @@ class Ec2Dependencies(Extension):
             if nat is not None:
                 nat.state = "deleting"
                 with self._lock:
-                    self._nat_deletions[(call.region, nat.id)] = time.monotonic() + self.nat_gateway_delete_seconds
+                    self._nat_deletions[(call.region, nat.id)] = self.emulator.clock.monotonic() + self.nat_gateway_delete_seconds
                 self._finish_nat_deletions(call.region)
         return None
 
@@ -108,7 +107,7 @@ class Ec2Dependencies(Extension):
         return error_response(call, 400, "DependencyViolation", message)
 
     def _finish_nat_deletions(self, region: str) -> None:
-        now = time.monotonic()
+        now = self.emulator.clock.monotonic()
         with self._lock:
             due = [key for key, when in self._nat_deletions.items() if key[0] == region and when <= now]
             for key in due:

@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Callable
@@ -95,7 +94,7 @@ class Operation:
     to_arn: str
     data_loss_allowed: bool
     rpo_ms: float
-    started: float  # time.monotonic()
+    started: float  # emulator clock, monotonic
     started_at: str
     completed_at: str | None = None
 
@@ -120,7 +119,7 @@ class AuroraGlobalDatabase(Extension):
         self._lock = threading.RLock()
         self.failover_delay = DEFAULT_DELAY
         self._lag: dict[str, float] = {}  # global cluster id (lower case) -> lag in ms
-        self._lag_published: dict[str, float] = {}  # global cluster id -> time.monotonic() of the last datapoint
+        self._lag_published: dict[str, float] = {}  # global cluster id -> emulator clock (monotonic) of the last datapoint
         self._operations: list[Operation] = []
         self._resyncing: set[str] = set()  # ARNs of demoted primaries not yet resynchronised
         self._handlers: dict[str, Callable[[AwsCall], Response | None]] = {
@@ -194,7 +193,7 @@ class AuroraGlobalDatabase(Extension):
     # -- lazy completion -------------------------------------------------------------------
     def _settle(self) -> None:
         """Complete every operation whose delay has passed, then re-derive replication links."""
-        now = time.monotonic()
+        now = self.emulator.clock.monotonic()
         for op in self._operations:
             if op.completed_at is None and now - op.started >= self.failover_delay:
                 self._complete(op)
@@ -356,7 +355,7 @@ class AuroraGlobalDatabase(Extension):
             to_arn=target.db_cluster_arn,
             data_loss_allowed=allow_data_loss,
             rpo_ms=self._lag.get(gc.global_cluster_identifier, 0.0) if allow_data_loss else 0.0,
-            started=time.monotonic(),
+            started=self.emulator.clock.monotonic(),
             started_at=_now(),
         )
         self._operations.append(op)
@@ -395,7 +394,7 @@ class AuroraGlobalDatabase(Extension):
         self._operations.append(Operation(
             global_cluster=gc.global_cluster_identifier, kind="detach", from_arn=None, to_arn=cluster.db_cluster_arn,
             data_loss_allowed=True, rpo_ms=self._lag.get(gc.global_cluster_identifier, 0.0) if was_secondary else 0.0,
-            started=time.monotonic(), started_at=_now()))
+            started=self.emulator.clock.monotonic(), started_at=_now()))
         return self._render_response("RemoveFromGlobalCluster", gc)
 
     def _create_global_cluster(self, call: AwsCall) -> Response | None:
@@ -504,7 +503,7 @@ class AuroraGlobalDatabase(Extension):
                  "Timestamp": measured}
                 for metric in LAG_METRICS])
             published.append({"region": member.region, "db_cluster_identifier": member.db_cluster_identifier})
-        self._lag_published[gc.global_cluster_identifier] = time.monotonic()
+        self._lag_published[gc.global_cluster_identifier] = self.emulator.clock.monotonic()
         return published
 
     def _publish_due_lag(self) -> None:
@@ -514,7 +513,7 @@ class AuroraGlobalDatabase(Extension):
             self._settle()
             for gc in list(self._global_clusters().values()):
                 key = gc.global_cluster_identifier
-                if time.monotonic() - self._lag_published.get(key, float("-inf")) >= LAG_PUBLISH_INTERVAL:
+                if self.emulator.clock.monotonic() - self._lag_published.get(key, float("-inf")) >= LAG_PUBLISH_INTERVAL:
                     self._publish_lag(gc, self._lag.get(key, 0.0))
 
     def _lag_get(self, body: dict, query: dict) -> Response:

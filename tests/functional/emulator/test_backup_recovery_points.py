@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 from botocore.exceptions import ClientError
@@ -72,7 +71,7 @@ def test_deleted_recovery_point_is_deleting_for_a_while(backup, control):
         backup.delete_backup_vault(BackupVaultName="vault")
     assert error_code(err) == "InvalidRequestException"
 
-    time.sleep(1.1)
+    control.advance_clock(1.1)
     assert backup.list_recovery_points_by_backup_vault(BackupVaultName="vault")["RecoveryPoints"] == []
     backup.delete_backup_vault(BackupVaultName="vault")
 

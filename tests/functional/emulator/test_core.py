@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.error
 from types import SimpleNamespace
 
 import botocore.endpoint
@@ -133,3 +134,15 @@ def test_emulator_refuses_non_loopback_addresses():
 
     with pytest.raises(ValueError):
         Emulator(host="0.0.0.0")
+
+
+def test_the_clock_only_moves_forward_and_survives_a_reset(emulator, control):
+    start = control.get("clock")["offset"]
+    assert control.advance_clock(2.5) == start + 2.5
+    control.reset()  # deadlines taken before a reset stay in the past
+    assert control.get("clock")["offset"] == start + 2.5
+    for bad in (-1, 86401):
+        with pytest.raises(urllib.error.HTTPError) as err:
+            control.advance_clock(bad)
+        assert err.value.code == 400
+    assert control.get("clock")["offset"] == start + 2.5

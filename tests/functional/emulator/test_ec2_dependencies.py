@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 from botocore.exceptions import ClientError
@@ -97,7 +96,7 @@ def test_nat_gateway_holds_its_subnet_address_and_gateway_until_deleted(vpc, con
         ec2.delete_subnet(SubnetId=subnet_id)
     assert error_code(err) == "DependencyViolation"
 
-    time.sleep(1.1)
+    control.advance_clock(1.1)
     assert ec2.describe_nat_gateways(NatGatewayIds=[nat])["NatGateways"][0]["State"] == "deleted"
     address = ec2.describe_addresses(AllocationIds=[allocation])["Addresses"][0]
     assert not address.get("AssociationId") and not address.get("NetworkInterfaceId")  # kept, unmapped

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -122,7 +121,7 @@ def test_status_during_the_delay_then_completion(aws, control, global_db):
     control.post("rds/settings", {"failover_delay": 0.5})
     rds.switchover_global_cluster(GlobalClusterIdentifier=GLOBAL_ID, TargetDbClusterIdentifier=PRIMARY_ARN)
     assert _global(aws)["Status"] == "switching-over"
-    time.sleep(0.6)
+    control.advance_clock(0.6)
     after = _global(aws)
     assert after["Status"] == "available" and _members(after)[PRIMARY_ARN]["IsWriter"]
     assert _last_operation(control)["completed_at"]

@@ -166,7 +166,7 @@ def test_network_waits_for_a_network_interface_then_names_it_and_finishes_a_half
     dr_vpc = vpcs(client, DR)[0]["VpcId"]
     for nat in ec2_dr.describe_nat_gateways(Filter=[{"Name": "vpc-id", "Values": [dr_vpc]}])["NatGateways"]:
         ec2_dr.delete_nat_gateway(NatGatewayId=nat["NatGatewayId"])
-    time.sleep(1.1)
+    control.advance_clock(1.1)
     ec2_dr.describe_nat_gateways()  # the deletions finish: the addresses are unmapped
     igw = ec2_dr.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [dr_vpc]}])
     igw_id = igw["InternetGateways"][0]["InternetGatewayId"]
