@@ -21,17 +21,22 @@ $(BIN)/.installed: requirements.txt requirements-test.txt
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@
 
+# Starts the demo emulator, or says it is already running; never adopts another process's.
 emulator-start: venv
 	@mkdir -p $(CACHE)
 	@if [ -f $(EMULATOR_PID) ] && kill -0 $$(cat $(EMULATOR_PID)) 2>/dev/null; then \
-	  echo "emulator already running on 127.0.0.1:$(DR_EMULATOR_PORT)"; \
+	  echo "emulator already running on 127.0.0.1:$(DR_EMULATOR_PORT) (pid $$(cat $(EMULATOR_PID)))"; \
+	elif curl -s -o /dev/null --max-time 2 http://127.0.0.1:$(DR_EMULATOR_PORT)/; then \
+	  echo "port $(DR_EMULATOR_PORT) already answers and it is not the emulator make started:" \
+	       "stop that process or choose another port (make demo DR_EMULATOR_PORT=4567)"; exit 1; \
 	else \
 	  nohup $(BIN)/python -m tests.emulator --port $(DR_EMULATOR_PORT) --pidfile $(EMULATOR_PID) \
 	    > $(CACHE)/emulator.log 2>&1 & \
 	  for i in $$(seq 1 50); do \
 	    curl -sf http://127.0.0.1:$(DR_EMULATOR_PORT)/_dr/health >/dev/null && break; sleep 0.2; \
 	  done; \
-	  curl -sf http://127.0.0.1:$(DR_EMULATOR_PORT)/_dr/health >/dev/null \
+	  kill -0 $$(cat $(EMULATOR_PID) 2>/dev/null) 2>/dev/null \
+	    && curl -sf http://127.0.0.1:$(DR_EMULATOR_PORT)/_dr/health >/dev/null \
 	    || { echo "emulator did not start; see $(CACHE)/emulator.log"; exit 1; }; \
 	  echo "emulator up on 127.0.0.1:$(DR_EMULATOR_PORT)"; \
 	fi
@@ -43,8 +48,10 @@ demo: venv emulator-start
 	ansible-playbook site.yml -i inventories/local
 	ansible-playbook playbooks/demo_summary.yml -i inventories/local
 
+# Two workers (CI has two cores); tests sharing a deployed stack run on one of them (loadgroup).
+PYTEST_WORKERS ?= 2
 pytest: venv
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup --durations=15
 
 lint: venv
 	ansible-lint --profile production
@@ -61,10 +68,13 @@ $(CHECKOV_VENV)/.installed: tests/security/requirements.txt
 security: $(CHECKOV_VENV)/.installed
 	CHECKOV=$(CHECKOV_VENV)/bin/checkov bash tests/security/run_checkov.sh
 
+# A free port of its own: a demo emulator on $(DR_EMULATOR_PORT) is neither adopted nor wiped.
 molecule: venv
-	cd extensions && molecule test --all
+	cd extensions && DR_EMULATOR_PORT=$$($(BIN)/python ../tests/free_port.py) molecule test --all
 
-test: pytest lint sanity security molecule
+# Every gate runs to the end; one line per gate with its wall seconds closes the output.
+test: venv
+	@bash tests/gates.sh pytest lint sanity security molecule
 
 clean: emulator-stop
 	rm -rf $(VENV) $(CHECKOV_VENV) $(CACHE)
