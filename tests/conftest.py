@@ -54,6 +54,18 @@ def aws(emulator, control):
     return make
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Fail closed when pytest-xdist's --dist loadgroup does not group: the tests of a shared stack
+    would then build it once per worker (pytest 9.2 broke it silently for xdist 3.8)."""
+    if not getattr(config.option, "loadgroup", False):  # set on xdist workers run with --dist loadgroup
+        return
+    ungrouped = [item.nodeid for item in items if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+    if ungrouped:
+        raise pytest.UsageError(f"--dist loadgroup did not group {ungrouped[0]} (and {len(ungrouped) - 1} more): "
+                                "this pytest-xdist does not work with this pytest; see requirements-test.txt")
+
+
 class StackSnapshots:
     """Stacks built once per test process and kept as emulator snapshots.
 
