@@ -12,6 +12,9 @@ STANDARD = {"Environment": "local", "ManagedBy": "Ansible", "Project": "PaymentP
             "Purpose": "DisasterRecovery"}
 
 
+# One worker runs this module, so its one deploy (the module fixture) is not repeated on the other.
+pytestmark = pytest.mark.xdist_group(name="monitoring-role")
+
 @pytest.fixture(scope="module")
 def deployed(emulator):
     from tests.emulator.control import EmulatorControl

@@ -33,6 +33,9 @@ def standard_tags(role: str) -> dict:
             "CostCenter": "payments-platform"}  # dr_extra_tags of the local inventory
 
 
+# One worker runs this module, so its one deploy (the module fixture) is not repeated on the other.
+pytestmark = pytest.mark.xdist_group(name="network-role")
+
 @pytest.fixture(scope="module")
 def deployed(emulator):
     """Deploy once for the module (the `control`/`aws` fixtures would reset the emulator: not used here)."""
