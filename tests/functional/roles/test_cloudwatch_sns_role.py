@@ -15,6 +15,7 @@ STANDARD = {"Environment": "local", "ManagedBy": "Ansible", "Project": "PaymentP
 # One worker runs this module, so its one deploy (the module fixture) is not repeated on the other.
 pytestmark = pytest.mark.xdist_group(name="monitoring-role")
 
+
 @pytest.fixture(scope="module")
 def deployed(emulator):
     from tests.emulator.control import EmulatorControl

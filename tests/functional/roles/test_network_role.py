@@ -36,6 +36,7 @@ def standard_tags(role: str) -> dict:
 # One worker runs this module, so its one deploy (the module fixture) is not repeated on the other.
 pytestmark = pytest.mark.xdist_group(name="network-role")
 
+
 @pytest.fixture(scope="module")
 def deployed(emulator):
     """Deploy once for the module (the `control`/`aws` fixtures would reset the emulator: not used here)."""

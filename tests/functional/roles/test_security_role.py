@@ -33,6 +33,7 @@ def as_dict(tags, key="Key", value="Value"):
 # One worker runs this module, so its one deploy (the module fixture) is not repeated on the other.
 pytestmark = pytest.mark.xdist_group(name="security-role")
 
+
 @pytest.fixture(scope="module")
 def endpoint(emulator):
     return emulator.endpoint_url
