@@ -54,10 +54,24 @@ def aws(emulator, control):
     return make
 
 
+# Longest first, so that no worker is left with a long playbook test while the other one idles.
+# pytest-xdist hands out the groups of tests sharing a deployed stack first (--loadscope-reorder,
+# its default, puts the scopes with the most tests first), then single tests in this order: the
+# other playbook tests, the emulator's tests, then the unit tests (hundreds of short fillers).
+def schedule_rank(item) -> int:
+    path = item.nodeid.split("::")[0]
+    if path.startswith("tests/unit/"):
+        return 2
+    return 1 if path.startswith("tests/functional/emulator/") else 0
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Fail closed when pytest-xdist's --dist loadgroup does not group: the tests of a shared stack
-    would then build it once per worker (pytest 9.2 broke it silently for xdist 3.8)."""
+    """Run the tests in schedule_rank order (a stable sort: each file keeps its own order; the tests
+    pass in any order, each one that needs a stack restores it). Then fail closed when
+    pytest-xdist's --dist loadgroup does not group: the tests of a shared stack would build it
+    once per worker (pytest 9.2 broke it silently for xdist 3.8)."""
+    items.sort(key=schedule_rank)
     if not getattr(config.option, "loadgroup", False):  # set on xdist workers run with --dist loadgroup
         return
     ungrouped = [item.nodeid for item in items if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
@@ -120,13 +134,39 @@ def deploy_playbooks(*playbooks: str, settings: dict | None = None):
     return build
 
 
+# The seed of the injected faults (DR_FAULT_SEED replays or explores another one).
+FAULT_SEED = int(os.environ.get("DR_FAULT_SEED", "20261129"))
+SITE_FAULTS = {"rate": 0.1, "kind": "mixed"}  # a tenth of all calls: half throttling, half 500s
+
+
+def build_site_under_faults(control):
+    """site.yml deployed under seeded faults on every service, then the faults turned off.
+
+    One deploy serves both the fault test (that it converges: the counters in the snapshot say what
+    it survived, and the seeded rolls go on from there for its rerun) and every test of the
+    deployed stack, which then also proves the stack a faulty deploy leaves is the right one. Route
+    53 health checks probe only when a test asks (their Lambda calls would take rolls in an order
+    that depends on timing)."""
+    from tests.functional.ansible_run import run_playbook
+
+    control.post("route53/settings", {"probe_interval": 3600})
+    control.inject_faults("*", SITE_FAULTS["rate"], kind=SITE_FAULTS["kind"], seed=FAULT_SEED)
+    try:
+        run = run_playbook("site.yml", control.endpoint_url, timeout=1800)
+    finally:
+        control.inject_faults("*", 0)
+    assert run.rc == 0, (f"site.yml under faults (seed {FAULT_SEED}): "
+                         f"{run.failures() or run.stdout[-4000:] + run.stderr[-2000:]}")
+    return run
+
+
 # site.yml once per test process: the tests on it share a worker (pytest -n, --dist loadgroup).
-SITE = ("site", deploy_playbooks("site.yml", settings={"route53/settings": {"probe_interval": 3600}}))
+SITE = ("site", build_site_under_faults)
 site_group = pytest.mark.xdist_group(name="site")
 
 
 @pytest.fixture
 def site_stack(control, stack_snapshots):
-    """The stack as site.yml deploys it (health checks probe only when a test asks); the
-    PlaybookRun of that deploy."""
+    """The stack as site.yml deploys it (under faults, see build_site_under_faults; none left on);
+    the PlaybookRun of that deploy."""
     return stack_snapshots.restore(*SITE)
