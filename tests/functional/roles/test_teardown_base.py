@@ -1,6 +1,6 @@
 """destroy.yml --tags security,network: the security baseline and the VPCs go, in AWS's order, from any state.
 
-Deploys playbooks/security.yml and playbooks/network.yml on the emulator, then tears them down and
+Deploys playbooks/security.yml and playbooks/network.yml on the emulator (once per run), then tears them down and
 reads back, in both regions, that nothing of them is left (KMS keys and the secret only scheduled
 for deletion, as AWS allows), that --check deletes nothing, that a second run changes nothing,
 and that a network interface holding a subnet or security group is waited for, then named.
@@ -15,7 +15,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import DR, PRIMARY
+from tests.conftest import DR, PRIMARY, deploy_playbooks
 from tests.emulator.control import EmulatorControl
 from tests.functional.ansible_run import run_playbook
 
@@ -47,12 +47,16 @@ def client(endpoint):
     return make
 
 
-def deploy(endpoint, *playbooks):
+# Both tests start from security.yml and network.yml deployed once per run (an emulator snapshot,
+# restored per test), so they share a worker.
+pytestmark = pytest.mark.xdist_group(name="teardown-base")
+BASE = ("security-network", deploy_playbooks("playbooks/security.yml", "playbooks/network.yml"))
+
+
+@pytest.fixture
+def deployed(endpoint, stack_snapshots):
+    stack_snapshots.restore(*BASE)
     control = EmulatorControl(endpoint)
-    control.reset()
-    for playbook in playbooks:
-        run = run_playbook(playbook, endpoint)
-        assert run.rc == 0, run.failures() or run.stdout[-3000:]
     # AWS takes its time deleting NAT gateways and recovery points: so does the emulator here.
     control.post("ec2-dependencies/settings", {"nat_gateway_delete_seconds": 1})
     control.post("backup-recovery-points/settings", {"delete_seconds": 1})
@@ -98,8 +102,7 @@ def assert_network_gone(client, region):
     assert client("logs", region).describe_log_groups(logGroupNamePrefix="payments-vpc-flow-logs")["logGroups"] == []
 
 
-def test_security_and_network_go_from_a_deployed_stack_check_mode_first(endpoint, client):
-    deploy(endpoint, "playbooks/security.yml", "playbooks/network.yml")
+def test_security_and_network_go_from_a_deployed_stack_check_mode_first(endpoint, client, deployed):
     key_id = aliases(client, PRIMARY)["alias/payments-kms-primary-local"]
     # What a running stack leaves behind: recovery points in both vaults, trail logs with old versions.
     for region in (PRIMARY, DR):
@@ -158,8 +161,9 @@ def test_security_and_network_go_from_a_deployed_stack_check_mode_first(endpoint
     assert again.changed() == 0, again.changed_tasks()
 
 
-def test_network_waits_for_a_network_interface_then_names_it_and_finishes_a_half_deployed_stack(endpoint, client):
-    control = deploy(endpoint, "playbooks/network.yml")
+def test_network_waits_for_a_network_interface_then_names_it_and_finishes_a_half_deployed_stack(endpoint, client,
+                                                                                                deployed):
+    control = deployed
     ec2, ec2_dr = client("ec2"), client("ec2", DR)
     # Half torn down by hand in the DR region: the NAT gateways gone (their Elastic IPs left
     # allocated), the internet gateway detached but not deleted, the peering deleted from this side.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import DR, PRIMARY
+from tests.conftest import DR, PRIMARY, deploy_playbooks
 from tests.functional.ansible_run import REPO, run_playbook
 
 CONFIRM = {"teardown_confirm": "local"}
@@ -28,6 +28,10 @@ TABLES = ["payments-transactions-global-local", "payments-dr-control-global-loca
 BUCKETS = {PRIMARY: "payments-data-primary-local", DR: "payments-data-dr-local"}
 REPLICATION_ROLE = "payments-s3-replication-global-local"
 WRITES = {"rds", "dynamodb", "s3", "iam", "secretsmanager", "logs"}
+# The two Aurora tests start from aurora.yml deployed once per run (switchovers complete at once),
+# an emulator snapshot each restores, so they share a worker.
+AURORA = ("aurora-stage", deploy_playbooks("playbooks/aurora.yml", settings={"rds/settings": {"failover_delay": 0}}))
+aurora_group = pytest.mark.xdist_group(name="teardown-aurora")
 
 
 def stages(*names):
@@ -73,9 +77,9 @@ def aurora_state(aws):
     return state
 
 
-def test_aurora_after_a_switchover(emulator, aws, control):
-    control.post("rds/settings", {"failover_delay": 0})
-    deploy(emulator, "aurora")
+@aurora_group
+def test_aurora_after_a_switchover(emulator, aws, control, stack_snapshots):
+    stack_snapshots.restore(*AURORA)
     # The DR cluster becomes the writer; the primary region's cluster is its secondary.
     aws("rds", DR).switchover_global_cluster(GlobalClusterIdentifier=GLOBAL_ID, TargetDbClusterIdentifier=arn(
         DR, CLUSTERS[DR]))
@@ -180,9 +184,9 @@ def test_dynamodb_and_s3(emulator, aws, control):
     assert again.changed() == 0, again.changed_tasks()
 
 
-def test_detached_aurora_and_a_half_deployed_data_tier(emulator, aws, control):
-    control.post("rds/settings", {"failover_delay": 0})
-    deploy(emulator, "aurora")
+@aurora_group
+def test_detached_aurora_and_a_half_deployed_data_tier(emulator, aws, control, stack_snapshots):
+    stack_snapshots.restore(*AURORA)
     # The last-resort failover detached the DR cluster: standalone, taking writes of its own.
     aws("rds", DR).remove_from_global_cluster(GlobalClusterIdentifier=GLOBAL_ID,
                                               DbClusterIdentifier=arn(DR, CLUSTERS[DR]))
