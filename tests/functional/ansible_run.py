@@ -63,13 +63,47 @@ class PlaybookRun:
         return sum(host.get("failures", 0) + host.get("unreachable", 0) for host in self.stats.values())
 
 
+# The strategy pytest's playbook runs use: Mitogen's linear strategy runs the same modules, tasks
+# and plays in the same order, but in persistent Python interpreters instead of starting one (and
+# unpacking an AnsiballZ zip) per task, which halves the CPU time of a run; the suite is bound by
+# that CPU on CI's two cores. Molecule's scenarios run Ansible's own linear strategy, as users do,
+# so the stock executor deploys, drills, fails over and tears down every run of `make test`.
+# DR_TEST_STRATEGY=linear runs pytest on the stock strategy too.
+TEST_STRATEGY = os.environ.get("DR_TEST_STRATEGY", "mitogen_linear")
+
+
+def strategy_env(strategy: str = TEST_STRATEGY) -> dict:
+    """The environment selecting ``strategy`` (Mitogen's plugins are found in its package)."""
+    if not strategy.startswith("mitogen"):
+        return {"ANSIBLE_STRATEGY": strategy}
+    import ansible_mitogen  # imported here: only runs that ask for Mitogen need it
+
+    plugins = Path(ansible_mitogen.__file__).parent / "plugins" / "strategy"
+    return {"ANSIBLE_STRATEGY": strategy, "ANSIBLE_STRATEGY_PLUGINS": str(plugins)}
+
+
+# Modules sleep on the emulator's clock (tests/virtual_time/sitecustomize.py says how);
+# DR_TEST_VIRTUAL_TIME=0 makes them sleep for real.
+VIRTUAL_TIME = os.environ.get("DR_TEST_VIRTUAL_TIME", "1") != "0"
+
+
+def virtual_time_env(endpoint_url: str) -> dict:
+    """The environment that makes module processes sleep on the emulator's clock at ``endpoint_url``."""
+    if not VIRTUAL_TIME:
+        return {}
+    path = os.pathsep.join(filter(None, [str(REPO / "tests" / "virtual_time"), os.environ.get("PYTHONPATH")]))
+    return {"PYTHONPATH": path, "DR_VIRTUAL_TIME_URL": endpoint_url}
+
+
 def ansible_env(endpoint_url: str, tmp: str | Path, *, json_output: bool = True) -> dict:
-    """ansible-playbook's environment: the emulator's port, this repo's config and collection, and a
-    private temp dir and home under ``tmp``; the JSON callback unless ``json_output`` is false (then
-    the default callback prints each task as it starts, for a test that follows a run live)."""
+    """ansible-playbook's environment: the emulator's port, this repo's config and collection, the
+    test strategy, virtual time for the modules, and a private temp dir and home under ``tmp``; the
+    JSON callback unless ``json_output`` is false (then the default callback prints each task as it
+    starts, for a test that follows a run live)."""
     env = dict(os.environ, DR_EMULATOR_PORT=endpoint_url.rsplit(":", 1)[1], ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),
                ANSIBLE_COLLECTIONS_PATH=str(REPO / "collections"), ANSIBLE_NOCOLOR="1",
-               ANSIBLE_LOCAL_TEMP=str(Path(tmp) / "tmp"), ANSIBLE_HOME=str(Path(tmp) / "home"))
+               ANSIBLE_LOCAL_TEMP=str(Path(tmp) / "tmp"), ANSIBLE_HOME=str(Path(tmp) / "home"), **strategy_env(),
+               **virtual_time_env(endpoint_url))
     if json_output:
         env.update(ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_CALLBACK_RESULT_FORMAT="json")
     return env
