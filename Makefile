@@ -70,7 +70,8 @@ security: $(CHECKOV_VENV)/.installed
 
 # A free port of its own: a demo emulator on $(DR_EMULATOR_PORT) is neither adopted nor wiped.
 molecule: venv
-	cd extensions && DR_EMULATOR_PORT=$$($(BIN)/python ../tests/free_port.py) molecule test --all
+	@port=$$($(CURDIR)/$(BIN)/python tests/free_port.py) && echo "molecule: emulator on 127.0.0.1:$$port" \
+	  && cd extensions && DR_EMULATOR_PORT=$$port molecule test --all
 
 # Every gate runs to the end (the static ones beside molecule); one line per gate with its wall
 # seconds closes the output.

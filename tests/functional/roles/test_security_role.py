@@ -282,3 +282,18 @@ def test_bad_inputs_fail_before_any_api_call(endpoint, extra_vars):
     assert run.rc != 0
     assert next(iter(extra_vars)) in run.stdout
     assert control.counters()["total"] == 0
+
+
+def test_a_key_left_without_its_alias_is_adopted_not_duplicated(endpoint, client):
+    """A deploy killed between amazon.aws.kms_key's CreateKey and CreateAlias leaves a tagged key with
+    no alias: the next run points the alias at it instead of creating a second stack key."""
+    EmulatorControl(endpoint).reset()
+    # The tags kms_key gave it at CreateKey: dr_tags, the inventory's CostCenter included.
+    tags = [{"TagKey": k, "TagValue": v}
+            for k, v in dict(standard_tags(PRIMARY, "primary"), CostCenter="payments-platform").items()]
+    orphan = client("kms").create_key(MultiRegion=True, Tags=tags)["KeyMetadata"]["KeyId"]
+    run = run_playbook(PLAYBOOK, endpoint)
+    assert run.rc == 0, run.failures() or run.stdout[-4000:]
+    assert [k["KeyId"] for k in client("kms").list_keys()["Keys"]] == [orphan]
+    aliases = as_dict(client("kms").list_aliases()["Aliases"], "AliasName", "TargetKeyId")
+    assert aliases["alias/payments-kms-primary-local"] == orphan
