@@ -118,16 +118,16 @@ def stack_snapshots(emulator):
     return StackSnapshots(emulator)
 
 
-def deploy_playbooks(*playbooks: str, settings: dict | None = None):
-    """A ``build`` for StackSnapshots: run each playbook in turn, failing the test on any error;
-    ``settings`` are emulator control calls made first ({"route53/settings": {...}})."""
+def deploy_playbooks(*playbooks: str, settings: dict | None = None, extra_vars: dict | None = None):
+    """A ``build`` for StackSnapshots: run each playbook in turn (with ``extra_vars``), failing the
+    test on any error; ``settings`` are emulator control calls made first ({"route53/settings": {...}})."""
     from tests.functional.ansible_run import run_playbook
 
     def build(control):
         for route, body in (settings or {}).items():
             control.post(route, body)
         for playbook in playbooks:
-            run = run_playbook(playbook, control.endpoint_url, timeout=1800)
+            run = run_playbook(playbook, control.endpoint_url, extra_vars=extra_vars, timeout=1800)
             assert run.rc == 0, f"{playbook}: {run.failures() or run.stdout[-4000:] + run.stderr[-2000:]}"
         return run
 

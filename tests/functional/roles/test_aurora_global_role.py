@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from tests.conftest import DR, PRIMARY
-from tests.functional.ansible_run import REPO, run_playbook
+from tests.functional.ansible_run import REPO, WITHOUT_NETWORK, WITHOUT_SECURITY, run_playbook
 
 GLOBAL_ID = "payments-aurora-global-local"
 CLUSTERS = {PRIMARY: "payments-aurora-primary-local", DR: "payments-aurora-dr-local"}
@@ -56,7 +56,9 @@ def region_network(aws, region):
         "Subnet"]["SubnetId"] for n, zone in ((1, "a"), (2, "b"))]
     group = ec2.create_security_group(GroupName="payments-aurora", Description="aurora", VpcId=vpc)["GroupId"]
     key = aws("kms", region).create_key(Description="payments")["KeyMetadata"]["Arn"]
-    return {"network_private_subnet_ids": subnets, "network_aurora_sg_id": group, "security_kms_key_arn": key}
+    # No shared secret (security_db_secret_arn ""): the role makes its own.
+    return {"network_private_subnet_ids": subnets, "network_aurora_sg_id": group, "security_kms_key_arn": key,
+            "security_db_secret_arn": ""}
 
 
 def inventory_with(tmp_path: Path, host_vars: dict) -> str:
@@ -165,7 +167,7 @@ def test_given_secret_and_a_failed_over_stack_is_not_repaired(emulator, aws, con
     password = "given-Secret-value-0123456789"
     arn = aws("secretsmanager", PRIMARY).create_secret(
         Name="security-db-secret", SecretString=json.dumps({"username": "ledger_admin", "password": password}))["ARN"]
-    extra = {"aurora_global_master_secret_arn": arn}
+    extra = {"aurora_global_master_secret_arn": arn, **WITHOUT_SECURITY, **WITHOUT_NETWORK}
 
     first = run_playbook("playbooks/aurora.yml", url, extra_vars=extra)
     assert first.rc == 0, first.stdout[-4000:]

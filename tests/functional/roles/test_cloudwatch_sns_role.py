@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.functional.ansible_run import run_playbook
+from tests.functional.ansible_run import WITHOUT_SECURITY, run_playbook
 
 STANDARD = {"Environment": "local", "ManagedBy": "Ansible", "Project": "PaymentProcessing",
             "Purpose": "DisasterRecovery"}
@@ -21,7 +21,7 @@ def deployed(emulator):
     from tests.emulator.control import EmulatorControl
 
     EmulatorControl(emulator.endpoint_url).reset()
-    first = run_playbook("playbooks/monitoring.yml", emulator.endpoint_url)
+    first = run_playbook("playbooks/monitoring.yml", emulator.endpoint_url, extra_vars=WITHOUT_SECURITY)
     assert first.rc == 0, first.stdout + first.stderr
     return first
 
@@ -59,8 +59,8 @@ def test_topic_alarms_and_dashboard_exist_and_are_tagged(deployed, emulator, reg
 
 
 def test_second_run_and_check_run_change_nothing(deployed, emulator):
-    assert run_playbook("playbooks/monitoring.yml", emulator.endpoint_url).changed() == 0
-    check = run_playbook("playbooks/monitoring.yml", emulator.endpoint_url, check=True)
+    assert run_playbook("playbooks/monitoring.yml", emulator.endpoint_url, extra_vars=WITHOUT_SECURITY).changed() == 0
+    check = run_playbook("playbooks/monitoring.yml", emulator.endpoint_url, extra_vars=WITHOUT_SECURITY, check=True)
     assert check.rc == 0 and check.changed() == 0
 
 
@@ -75,12 +75,12 @@ def test_bad_threshold_fails_before_any_aws_call(emulator, control):
 def test_rerun_reads_alarms_once_and_repairs_drift(emulator, control):
     import boto3
 
-    assert run_playbook("playbooks/monitoring.yml", emulator.endpoint_url).rc == 0
+    assert run_playbook("playbooks/monitoring.yml", emulator.endpoint_url, extra_vars=WITHOUT_SECURITY).rc == 0
     cloudwatch = boto3.client("cloudwatch", region_name="us-east-1", endpoint_url=emulator.endpoint_url,
                               aws_access_key_id="testing", aws_secret_access_key="testing")
     # A no-op rerun only reads CloudWatch: one DescribeAlarms a region, no PutMetricAlarm, no tagging.
     control.post("counters/reset")
-    assert run_playbook("playbooks/monitoring.yml", emulator.endpoint_url).changed() == 0
+    assert run_playbook("playbooks/monitoring.yml", emulator.endpoint_url, extra_vars=WITHOUT_SECURITY).changed() == 0
     rows = [r for r in control.counters()["rows"] if r["service"] in ("cloudwatch", "monitoring")]
     assert [r for r in rows if not r["read"]] == []
     assert {r["region"]: r["count"] for r in rows if r["action"] == "DescribeAlarms"} == {"us-east-1": 1, "us-east-2": 1}
@@ -95,11 +95,11 @@ def test_rerun_reads_alarms_once_and_repairs_drift(emulator, control):
     throttles = cloudwatch.describe_alarms(AlarmNames=["payments-lambda-throttles-primary-local"])["MetricAlarms"][0]
     cloudwatch.untag_resource(ResourceARN=throttles["AlarmArn"], TagKeys=["Project"])
 
-    check = run_playbook("playbooks/monitoring.yml", emulator.endpoint_url, check=True)
+    check = run_playbook("playbooks/monitoring.yml", emulator.endpoint_url, extra_vars=WITHOUT_SECURITY, check=True)
     assert check.rc == 0 and check.changed() == 1
     assert cloudwatch.describe_alarms(AlarmNames=[lag])["MetricAlarms"][0]["Threshold"] == 99.0
 
-    repair = run_playbook("playbooks/monitoring.yml", emulator.endpoint_url)
+    repair = run_playbook("playbooks/monitoring.yml", emulator.endpoint_url, extra_vars=WITHOUT_SECURITY)
     assert repair.rc == 0 and repair.changed() == 1
     ((task, host),) = repair.changed_tasks()
     assert task.endswith("Create the region's alarms, all notifying the alert topic, with the standard tags")
@@ -112,4 +112,4 @@ def test_rerun_reads_alarms_once_and_repairs_drift(emulator, control):
         tags = {t["Key"]: t["Value"] for t in cloudwatch.list_tags_for_resource(
             ResourceARN=alarms[name]["AlarmArn"])["Tags"]}
         assert tags.items() >= dict(STANDARD, Region="us-east-1", **{"DR-Role": "primary"}).items(), name
-    assert run_playbook("playbooks/monitoring.yml", emulator.endpoint_url).changed() == 0
+    assert run_playbook("playbooks/monitoring.yml", emulator.endpoint_url, extra_vars=WITHOUT_SECURITY).changed() == 0

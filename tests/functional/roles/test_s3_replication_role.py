@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.conftest import DR, PRIMARY
-from tests.functional.ansible_run import play, run_playbook
+from tests.functional.ansible_run import WITHOUT_SECURITY, play, run_playbook
 
 PRIMARY_BUCKET, DR_BUCKET = "payments-data-primary-local", "payments-data-dr-local"
 ROLE_NAME = "payments-s3-replication-global-local"
@@ -70,7 +70,7 @@ def assert_bucket(aws, region, bucket, role, algorithm, key=None):
 
 def test_stage_playbook_replicates_primary_to_dr(emulator, control, aws):
     url = emulator.endpoint_url
-    first = run_playbook("playbooks/s3.yml", url)
+    first = run_playbook("playbooks/s3.yml", url, extra_vars=WITHOUT_SECURITY)
     assert first.rc == 0, first.stdout[-3000:] + first.stderr[-3000:]
 
     assert_bucket(aws, PRIMARY, PRIMARY_BUCKET, "primary", "AES256")
@@ -126,12 +126,12 @@ def test_stage_playbook_replicates_primary_to_dr(emulator, control, aws):
     assert refused.value.response["Error"]["Code"] == "AccessDenied"
     control.post("s3-policy/transport", {"secure": True})
 
-    second = run_playbook("playbooks/s3.yml", url)
+    second = run_playbook("playbooks/s3.yml", url, extra_vars=WITHOUT_SECURITY)
     assert second.rc == 0 and second.changed() == 0, [
         (t["task"]["name"], h) for p in second.plays for t in p["tasks"] for h, r in t["hosts"].items()
         if r.get("changed")]
 
-    check = run_playbook("playbooks/s3.yml", url, check=True)
+    check = run_playbook("playbooks/s3.yml", url, extra_vars=WITHOUT_SECURITY, check=True)
     assert check.rc == 0 and check.changed() == 0
 
 
@@ -175,7 +175,7 @@ def test_kms_keys_encrypt_both_buckets_and_scope_the_role(emulator, aws):
 
 
 def test_check_mode_on_an_empty_account_writes_nothing(emulator, control, aws):
-    check = run_playbook("playbooks/s3.yml", emulator.endpoint_url, check=True)
+    check = run_playbook("playbooks/s3.yml", emulator.endpoint_url, extra_vars=WITHOUT_SECURITY, check=True)
     assert check.rc == 0, check.stdout[-3000:]
     assert control.counters()["writes"] == 0
     assert aws("s3", PRIMARY).list_buckets()["Buckets"] == []
@@ -187,7 +187,7 @@ def test_check_mode_on_an_empty_account_writes_nothing(emulator, control, aws):
         {"s3_replication_noncurrent_version_expiration_days": 0},
         {"s3_replication_storage_class": "FLOPPY"},
         # A KMS key in one region only.
-        {"s3_replication_primary_kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/k"},
+        {"s3_replication_primary_kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/k", "s3_replication_dr_kms_key_arn": ""},
         # A key from the wrong region.
         {"s3_replication_primary_kms_key_arn": "arn:aws:kms:us-east-2:123456789012:key/k",
          "s3_replication_dr_kms_key_arn": "arn:aws:kms:us-east-2:123456789012:key/k",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from tests.emulator.control import EmulatorControl, aws_client
-from tests.functional.ansible_run import REPO, run_playbook
+from tests.functional.ansible_run import REPO, WITHOUT_NETWORK, WITHOUT_SECURITY, run_playbook
 
 REGIONS = {"us-east-1": "primary", "us-east-2": "dr"}
 ZONE = "payments.local.example.com."
@@ -77,7 +77,8 @@ def deployed(emulator):
     certificates = {region: aws_client(emulator.endpoint_url, "acm", region).request_certificate(DomainName=API_NAME)["CertificateArn"]
                     for region in REGIONS}
     run = run_playbook(stages("preflight", "dynamodb", "monitoring", "api", "dns"), emulator.endpoint_url,
-                       extra_vars={"lambda_apigw_certificate_arn": "{{ %r[region] }}" % certificates}, timeout=1200)
+                       extra_vars={"lambda_apigw_certificate_arn": "{{ %r[region] }}" % certificates,
+                                   **WITHOUT_SECURITY, **WITHOUT_NETWORK}, timeout=1200)
     assert run.rc == 0, run.failures() or run.stdout[-3000:]
     return api_tier(emulator)
 
@@ -123,7 +124,7 @@ def test_a_given_zone_and_another_environments_resources_survive_a_half_deployed
     given = {"route53_failover_hosted_zone_id": zone_id.split("/")[-1]}
     targets = {f"route53_failover_{kind}_fqdns": {role: f"abc{role}.execute-api.{region}.amazonaws.com"
                                                    for region, role in REGIONS.items()} for kind in ("target", "probe")}
-    run = run_playbook(stages("preflight", "monitoring", "dns"), emulator.endpoint_url, extra_vars=dict(given, **targets))
+    run = run_playbook(stages("preflight", "monitoring", "dns"), emulator.endpoint_url, extra_vars=dict(given, **targets, **WITHOUT_SECURITY))
     assert run.rc == 0, run.failures() or run.stdout[-3000:]
     before = api_tier(emulator)
     assert ("api." + ZONE, "CNAME", "primary") in before["global"]["records"]

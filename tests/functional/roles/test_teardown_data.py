@@ -17,7 +17,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import DR, PRIMARY, deploy_playbooks
-from tests.functional.ansible_run import REPO, run_playbook
+from tests.functional.ansible_run import REPO, WITHOUT_NETWORK, WITHOUT_SECURITY, run_playbook
 
 CONFIRM = {"teardown_confirm": "local"}
 LIFT = dict(CONFIRM, teardown_lift_protection=True)
@@ -30,7 +30,8 @@ REPLICATION_ROLE = "payments-s3-replication-global-local"
 WRITES = {"rds", "dynamodb", "s3", "iam", "secretsmanager", "logs"}
 # The two Aurora tests start from aurora.yml deployed once per run (switchovers complete at once),
 # an emulator snapshot each restores, so they share a worker.
-AURORA = ("aurora-stage", deploy_playbooks("playbooks/aurora.yml", settings={"rds/settings": {"failover_delay": 0}}))
+AURORA = ("aurora-stage", deploy_playbooks("playbooks/aurora.yml", settings={"rds/settings": {"failover_delay": 0}},
+                                            extra_vars=dict(WITHOUT_SECURITY, **WITHOUT_NETWORK)))
 aurora_group = pytest.mark.xdist_group(name="teardown-aurora")
 
 
@@ -40,7 +41,7 @@ def stages(*names):
 
 
 def deploy(emulator, *names):
-    run = run_playbook(stages(*names), emulator.endpoint_url, timeout=1200)
+    run = run_playbook(stages(*names), emulator.endpoint_url, extra_vars=WITHOUT_SECURITY, timeout=1200)
     assert run.rc == 0, run.failures() or run.stdout[-3000:] + run.stderr[-2000:]
 
 
