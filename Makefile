@@ -12,7 +12,7 @@ EMULATOR_PID := $(CACHE)/emulator.pid
 
 CHECKOV_VENV := .venv-checkov
 
-.PHONY: venv demo test pytest lint sanity security molecule emulator-start emulator-stop clean
+.PHONY: venv demo test pytest lint sanity security molecule role-docs emulator-start emulator-stop clean
 
 venv: $(BIN)/.installed
 $(BIN)/.installed: requirements.txt requirements-test.txt
@@ -52,6 +52,11 @@ demo: venv emulator-start
 PYTEST_WORKERS ?= 2
 pytest: venv
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup --durations=15
+
+# The options table of every role README, written from its meta/argument_specs.yml
+# (tests/unit/test_role_options.py fails when one is stale or a default disagrees with its spec).
+role-docs: venv
+	$(BIN)/python tests/role_options.py --write
 
 lint: venv
 	ansible-lint --profile production
