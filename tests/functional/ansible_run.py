@@ -18,12 +18,15 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-AWS_DEFAULTS = {
-    "region": "{{ region }}",
-    "endpoint_url": "{{ aws_endpoint_url | default(omit) }}",
-    "access_key": "{{ aws_access_key | default(omit) }}",
-    "secret_key": "{{ aws_secret_key | default(omit) }}",
-}
+# Where every playbook's module_defaults come from (the runbooks' fail-fast variant).
+AWS_CALLS = REPO / "playbooks" / "vars" / "aws_calls.yml"
+
+
+# A stage playbook run where security.yml and network.yml never ran: what they would publish,
+# given on purpose as a user would (AWS managed keys and no shared secret; the default VPC).
+# Without them the stage fails closed, asking for those playbooks first.
+WITHOUT_SECURITY = {"security_kms_key_arn": "", "security_db_secret_arn": ""}
+WITHOUT_NETWORK = {"network_private_subnet_ids": [], "network_lambda_sg_id": "", "network_aurora_sg_id": ""}
 
 
 @dataclass
@@ -154,8 +157,8 @@ def run_playbook(playbook: str | Path | list, endpoint_url: str, *, extra_vars: 
 
 def play(tasks: list, hosts: str = "primary:dr", name: str = "test play", preflight: bool = True) -> list:
     """A one-play playbook with the collection's module_defaults, optionally after preflight."""
-    body = {"name": name, "hosts": hosts, "gather_facts": False,
-            "module_defaults": {"group/payments.dr.aws": AWS_DEFAULTS}}
+    body = {"name": name, "hosts": hosts, "gather_facts": False, "vars_files": [str(AWS_CALLS)],
+            "module_defaults": {"group/payments.dr.aws": "{{ dr_aws_call }}"}}
     if preflight:
         body["roles"] = [{"role": "payments.dr.preflight"}]
     body["tasks"] = tasks
