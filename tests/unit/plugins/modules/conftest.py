@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from unittest.mock import MagicMock, patch
 
+import botocore.session
 import pytest
+from botocore import xform_name
+from botocore.validate import ParamValidator
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
@@ -33,6 +36,41 @@ class ModuleExit(Exception):
         self.failed = failed
 
 
+_SESSION = botocore.session.get_session()
+
+
+def operations(service: str) -> dict:
+    """snake_case operation name -> botocore OperationModel of one service."""
+    model = _SESSION.get_service_model(service)
+    return {xform_name(name): model.operation_model(name) for name in model.operation_names}
+
+
+def model_errors(services: list[str], client: MagicMock) -> list[str]:
+    """Every call a module made on the fake client that botocore's model of its services refuses:
+    an operation none of them has, or parameters the operation does not take (misspelled, missing
+    or of the wrong type). ``aws_retry`` is amazon.aws's retry switch, not a parameter."""
+    known = {}
+    for service in services:
+        for name, operation in operations(service).items():
+            known.setdefault(name, []).append(operation)
+    errors = []
+    for name, args, kwargs in client.method_calls:
+        if "." in name or "(" in name or name == "get_waiter":
+            continue  # a paginator's or a waiter's own methods
+        if name == "get_paginator":
+            if args[0] not in known:
+                errors.append(f"get_paginator({args[0]!r}): no such operation in {services}")
+            continue
+        if name not in known:
+            errors.append(f"{name}: no such operation in {services}")
+            continue
+        params = {k: v for k, v in kwargs.items() if k != "aws_retry"}
+        reports = [ParamValidator().validate(params, op.input_shape) for op in known[name]]
+        if all(r.has_errors() for r in reports):
+            errors.append(f"{name}({params}): {reports[0].generate_report()}")
+    return errors
+
+
 @pytest.fixture
 def fake_time(monkeypatch) -> FakeTime:
     fake = FakeTime()
@@ -55,12 +93,22 @@ def run_module(monkeypatch, fake_time):
     monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
 
     def run(module, args: dict, client: MagicMock, check_mode: bool = False, diff: bool = False):
+        """Every call the module makes on ``client`` is checked against botocore's service model
+        of the clients it asked for, so a misspelled operation or parameter fails the test."""
         args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff,
                     region=args.get("region", "us-east-1"))
-        with patch_module_args(args), patch.object(module.AnsibleAWSModule, "client", return_value=client):
+        services = []
+
+        def make_client(service, *_args, **_kwargs):
+            services.append(service)
+            return client
+
+        with patch_module_args(args), patch.object(module.AnsibleAWSModule, "client", side_effect=make_client):
             try:
                 module.main()
             except ModuleExit as done:
+                errors = model_errors(services, client) if isinstance(client, MagicMock) else []
+                assert not errors, "calls botocore's model refuses:\n" + "\n".join(errors)
                 return done.result, done.failed
         raise AssertionError("module did not exit")
 
