@@ -25,6 +25,11 @@ STANDARD_TAGS = {
 }
 
 
+# Region prefix -> ARN partition (the rest of the world is "aws").
+PARTITIONS = (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-isob-", "aws-iso-b"), ("us-iso-", "aws-iso"),
+              ("eu-isoe-", "aws-iso-e"), ("us-isof-", "aws-iso-f"))
+
+
 class NamingError(ValueError):
     """An input the naming convention cannot accept; the message names the input."""
 
@@ -50,6 +55,12 @@ def validate_region(region):
     return region
 
 
+def partition(region):
+    """The ARN partition of ``region``: ``partition('cn-north-1')`` -> ``'aws-cn'``."""
+    validate_region(region)
+    return next((name for prefix, name in PARTITIONS if region.startswith(prefix)), "aws")
+
+
 def resource_name(resource, dr_role, environment_suffix):
     """``resource_name('payments-db', 'primary', 'prod')`` -> ``'payments-db-primary-prod'``."""
     if not isinstance(resource, str) or not RESOURCE_PATTERN.match(resource):
@@ -66,3 +77,37 @@ def standard_tags(environment, region, dr_role, extra=None):
     tags["Region"] = region if dr_role == "global" and region == "global" else validate_region(region)
     tags["DR-Role"] = validate_dr_role(dr_role)
     return tags
+
+
+# Each resource family's base name: the role input that overrides it, and its default (the same
+# default as that role's defaults/main.yml; tests/unit/plugins/module_utils/test_dr_naming.py checks).
+BASE_NAMES = {
+    "aurora": ("aurora_global_base_name", "payments-aurora"),
+    "transactions_table": ("dynamodb_global_table_base_name", "payments-transactions"),
+    "control_table": ("routing_control_table_base_name", "payments-dr-control"),
+    "bucket": ("s3_replication_bucket_base_name", "payments-data"),
+    "s3_replication_role": ("s3_replication_role_base_name", "payments-s3-replication"),
+    "alert_topic": ("cloudwatch_sns_topic_base_name", "payments-alerts"),
+    "function": ("lambda_apigw_function_base_name", "payments-validate"),
+    "api": ("lambda_apigw_api_base_name", "payments-api"),
+    "kms_alias": ("security_kms_alias_base_name", "payments-kms"),
+    "db_secret": ("security_db_secret_base_name", "payments-db-credentials"),
+    "backup_vault": ("security_backup_vault_base_name", "payments-vault"),
+    "backup_plan": ("security_backup_plan_base_name", "payments-backup"),
+    "backup_role": ("security_backup_role_base_name", "payments-backup"),
+}
+
+
+def stack_names(environment_suffix, inputs=None):
+    """Every resource family's name in each of the three roles, from the suffix and the base-name
+    inputs that are set (``inputs``: variable name -> value; others are ignored)::
+
+        stack_names('prod', {'aurora_global_base_name': 'ledger-db'})['aurora']
+        -> {'primary': 'ledger-db-primary-prod', 'dr': 'ledger-db-dr-prod', 'global': 'ledger-db-global-prod'}
+    """
+    inputs = inputs or {}
+    names = {}
+    for family, (variable, default) in BASE_NAMES.items():
+        base = inputs.get(variable) or default
+        names[family] = dict((role, resource_name(base, role, environment_suffix)) for role in DR_ROLES)
+    return names

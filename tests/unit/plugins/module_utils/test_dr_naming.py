@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import pathlib
+
 import pytest
+import yaml
 
 from ansible_collections.payments.dr.plugins.module_utils.dr_naming import (
+    BASE_NAMES,
     NamingError,
+    partition,
     resource_name,
+    stack_names,
     standard_tags,
 )
 
@@ -60,3 +66,47 @@ def test_standard_tags_for_global_resources():
 def test_standard_tags_reject_bad_region(region):
     with pytest.raises(NamingError, match="region"):
         standard_tags("prod", region, "primary")
+
+
+def test_stack_names_give_each_family_in_each_role():
+    names = stack_names("prod")
+    assert names["aurora"] == {"primary": "payments-aurora-primary-prod", "dr": "payments-aurora-dr-prod",
+                               "global": "payments-aurora-global-prod"}
+    assert names["transactions_table"]["global"] == "payments-transactions-global-prod"
+    assert set(names) == set(BASE_NAMES)
+
+
+def test_a_base_name_input_renames_its_family_only():
+    names = stack_names("prod", {"aurora_global_base_name": "ledger-db", "unrelated_base_name": "x",
+                                 "dynamodb_global_table_base_name": ""})
+    assert names["aurora"]["dr"] == "ledger-db-dr-prod"
+    assert names["transactions_table"]["global"] == "payments-transactions-global-prod"
+    assert names["bucket"]["primary"] == "payments-data-primary-prod"
+
+
+def test_a_bad_base_name_is_named():
+    with pytest.raises(NamingError, match="'Ledger_DB'"):
+        stack_names("prod", {"aurora_global_base_name": "Ledger_DB"})
+
+
+ROLES_DIR = pathlib.Path(__file__).resolve().parents[4] / "roles"
+
+
+@pytest.mark.parametrize("family", sorted(BASE_NAMES))
+def test_each_base_name_default_is_the_owning_roles_default(family):
+    variable, default = BASE_NAMES[family]
+    role = next(r for r in ROLES_DIR.iterdir() if variable.startswith(r.name + "_"))
+    assert yaml.safe_load((role / "defaults" / "main.yml").read_text())[variable] == default
+
+
+@pytest.mark.parametrize("region, expected", [
+    ("us-east-1", "aws"), ("eu-west-2", "aws"), ("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov"),
+    ("us-iso-east-1", "aws-iso"), ("us-isob-east-1", "aws-iso-b"),
+])
+def test_the_partition_follows_the_region(region, expected):
+    assert partition(region) == expected
+
+
+def test_a_bad_region_has_no_partition():
+    with pytest.raises(NamingError, match="region"):
+        partition("useast1")

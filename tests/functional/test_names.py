@@ -1,0 +1,36 @@
+"""Names come from one place: preflight's dr_names, so a base-name override reaches the runbooks,
+the readiness audit and the teardown as it reaches the role that creates the resource."""
+
+from __future__ import annotations
+
+from tests.functional.ansible_run import play, run_playbook
+
+# Each consumer's name inputs, with the family and role of dr_names they must equal.
+CONSUMERS = {
+    "readiness_global_cluster_id": "ledger-db-global-local",
+    "readiness_cluster_id": "ledger-db-{role}-local",
+    "failover_global_cluster_id": "ledger-db-global-local",
+    "failover_transactions_table": "ledger-txn-global-local",
+    "readiness_table_names": ["ledger-txn-global-local", "payments-dr-control-global-local"],
+    "readiness_source_bucket": "payments-data-primary-local",
+}
+
+
+def test_a_base_name_override_reaches_readiness_failover_and_teardown(emulator):
+    plays = play([{"name": "Show the names", "ansible.builtin.debug": {"var": "_names"},
+                   "vars": {"_names": {name: "{{ %s }}" % name for name in CONSUMERS} | {
+                       "dr_names": "{{ dr_names }}", "teardown_topic": "{{ dr_names.alert_topic[dr_role] }}"}}}])
+    # The roles are loaded for their defaults only (when: false): nothing calls AWS.
+    plays[0]["roles"] += [{"role": role, "when": False} for role in
+                          ("payments.dr.readiness", "payments.dr.failover", "payments.dr.aurora_global")]
+    run = run_playbook(plays, emulator.endpoint_url,
+                       extra_vars={"aurora_global_base_name": "ledger-db", "dynamodb_global_table_base_name": "ledger-txn"})
+    assert run.rc == 0, run.failures() or run.stderr[-2000:]
+    for host, role in (("primary", "primary"), ("dr", "dr")):
+        names = run.results("Show the names", host)["_names"]
+        for name, wanted in CONSUMERS.items():
+            expected = [w.format(role=role) for w in wanted] if isinstance(wanted, list) else wanted.format(role=role)
+            assert names[name] == expected, name
+        assert names["dr_names"]["aurora"] == {"primary": "ledger-db-primary-local", "dr": "ledger-db-dr-local",
+                                               "global": "ledger-db-global-local"}
+        assert names["teardown_topic"] == f"payments-alerts-{role}-local"
