@@ -180,7 +180,7 @@ def environment() -> jinja2.Environment:
 
 BASE_VARIABLES = {"region": REGION, "dr_role": "primary", "environment_suffix": "lint",
                   "dr_primary_region": "us-east-1", "dr_dr_region": "us-east-2", "dr_peer_region": "us-east-2",
-                  "omit": "__omit__"}
+                  "dr_partition": "aws", "omit": "__omit__"}
 
 
 def render(text: str, env: jinja2.Environment | None = None, variables: dict | None = None) -> str:
