@@ -1,13 +1,11 @@
 """module_defaults are defined once (playbooks/vars/aws_calls.yml): every play that calls AWS takes
 them from there, deploy stages with botocore's standard retries and runbooks without."""
 
-import pathlib
-
 import pytest
 import yaml
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
-AWS_CALLS = REPO / "playbooks" / "vars" / "aws_calls.yml"
+from tests.functional.ansible_run import AWS_CALLS, REPO
+
 DEPLOY_STAGES = {"api", "aurora", "dns", "dynamodb", "monitoring", "network", "s3", "security"}
 PLAYBOOKS = sorted([*REPO.glob("*.yml"), *(REPO / "playbooks").glob("*.yml"),
                     *(REPO / "extensions" / "molecule" / "shared").glob("*.yml")])
