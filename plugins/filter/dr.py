@@ -6,6 +6,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
+
 from ansible.errors import AnsibleFilterError
 from ansible_collections.payments.dr.plugins.module_utils.dr_naming import (
     NamingError,
@@ -16,34 +18,23 @@ from ansible_collections.payments.dr.plugins.module_utils.dr_naming import (
 )
 
 
-def dr_name(resource, dr_role, environment_suffix):
-    try:
-        return resource_name(resource, dr_role, environment_suffix)
-    except NamingError as exc:
-        raise AnsibleFilterError(str(exc))
+def _as_filter(function):
+    """The naming function as a filter: a NamingError (which names the bad input) becomes a filter error."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except NamingError as exc:
+            raise AnsibleFilterError(str(exc))
+    return wrapper
 
 
-def dr_tags(environment, region, dr_role, extra=None):
-    try:
-        return standard_tags(environment, region, dr_role, extra)
-    except NamingError as exc:
-        raise AnsibleFilterError(str(exc))
-
-
-def dr_names(environment_suffix, inputs=None):
-    """Every resource family's names (module_utils/dr_naming.stack_names), published by preflight."""
-    try:
-        return stack_names(environment_suffix, inputs)
-    except NamingError as exc:
-        raise AnsibleFilterError(str(exc))
-
-
-def dr_partition(region):
-    """The ARN partition of a region (module_utils/dr_naming.partition), published by preflight."""
-    try:
-        return partition(region)
-    except NamingError as exc:
-        raise AnsibleFilterError(str(exc))
+# dr_name: 'payments-db' | dr_name(dr_role, suffix); dr_tags: suffix | dr_tags(region, dr_role, extra);
+# dr_names: suffix | dr_names(base-name inputs), published by preflight; dr_partition: region | dr_partition.
+dr_name = _as_filter(resource_name)
+dr_tags = _as_filter(standard_tags)
+dr_names = _as_filter(stack_names)
+dr_partition = _as_filter(partition)
 
 
 class FilterModule(object):
