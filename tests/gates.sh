@@ -3,12 +3,11 @@
 # failed, then print one line per gate with its result and wall seconds. Exits non-zero when any
 # gate failed.
 #
-#   tests/gates.sh pytest lint+sanity+security+molecule
+#   tests/gates.sh pytest+nice:molecule+nice:lint
 #
-# Gates joined by "+" run at the same time: on a 2-core machine the static gates slow molecule
-# (364 s alone, 430 s beside them) but the group ends ~100 s sooner than the four in a row. Each
-# one's output is kept in .cache/gates/<gate>.log and printed whole when it ends, so the outputs
-# do not interleave.
+# Gates joined by "+" run at the same time; a gate written nice:<gate> runs at the lowest CPU
+# priority (nice 19), so it takes only the CPU the others leave idle. Each one's output is kept in
+# .cache/gates/<gate>.log and printed whole when it ends, so the outputs do not interleave.
 set -uo pipefail
 
 logs=.cache/gates
@@ -33,14 +32,18 @@ for group in "$@"; do
   fi
   declare -A pids=()
   start=$SECONDS
+  names=()
   for gate in "${gates[@]}"; do
+    priority=()
+    if [[ $gate == nice:* ]]; then gate=${gate#nice:}; priority=(nice -n 19); fi
+    names+=("$gate")
     # Each gate writes its own wall seconds when it ends, read back below.
     rm -f "$logs/$gate.result"
-    ( make --no-print-directory "$gate" > "$logs/$gate.log" 2>&1; status=$?
+    ( "${priority[@]}" make --no-print-directory "$gate" > "$logs/$gate.log" 2>&1; status=$?
       echo "$status $((SECONDS - start))" > "$logs/$gate.result" ) &
     pids[$gate]=$!
   done
-  for gate in "${gates[@]}"; do
+  for gate in "${names[@]}"; do
     wait "${pids[$gate]}"
     echo "----- $gate -----"
     cat "$logs/$gate.log"

@@ -1,9 +1,12 @@
 """The deploy survives the faults real AWS throws at it.
 
 - Under a 10% rate of injected errors on every service (half throttling, half 500s), site.yml
-  converges, and a second run with the faults still on reports changed=0. The faults stay on
-  for the rerun because that run is all reads: it proves that a throttled or failed read is
-  retried, not taken for a missing resource (a duplicate create) or for drift (a change).
+  converges; then each of its stage playbooks, run alone with the faults still on, reports
+  changed=0. That is site.yml's second run, stage by stage, with what each stage takes from the
+  earlier ones looked up by name instead of passed as facts (the facts path is the --check run of
+  test_stack_e2e.py). The faults stay on because those runs are all reads: a throttled or failed
+  read is retried, not taken for a missing resource (a duplicate create), for drift (a change) or
+  for a missing input (a stage alone fails rather than deploy with an empty default).
 - A deploy whose process group is killed at a random task, then run again, completes, and the
   account holds exactly one stack: no duplicate and no orphaned resource in either region.
 
@@ -138,8 +141,19 @@ def fresh(emulator, control):
     return control
 
 
+# site.yml's stages, in its order (the preflight stage has no resources).
+STAGES = ("security", "network", "dynamodb", "s3", "aurora", "monitoring", "api", "dns")
+
+
+def test_the_stages_are_site_yml():
+    site = (REPO / "playbooks" / "site.yml").read_text()
+    imported = [line.split("import_playbook:")[1].strip() for line in site.splitlines() if "import_playbook:" in line]
+    assert imported == ["preflight.yml"] + [f"{stage}.yml" for stage in STAGES]
+
+
 @site_group
-def test_deploy_converges_under_injected_faults_and_a_rerun_changes_nothing(emulator, site_stack, control):
+def test_deploy_converges_under_injected_faults_and_each_stage_rerun_alone_changes_nothing(emulator, site_stack,
+                                                                                           control):
     # The site stack is deployed under these faults (tests/conftest.py, build_site_under_faults);
     # the snapshot holds the counters and the seeded rolls of that deploy.
     injected = control.counters()["faults_injected"]
@@ -148,9 +162,10 @@ def test_deploy_converges_under_injected_faults_and_a_rerun_changes_nothing(emul
 
     started = time.monotonic()
     control.inject_faults("*", SITE_FAULTS["rate"], kind=SITE_FAULTS["kind"])  # no seed: the rolls go on
-    second = run_playbook("site.yml", emulator.endpoint_url, timeout=1800)
-    assert second.rc == 0, (SEED, second.failures(), second.stdout[-3000:], second.stderr[-2000:])
-    assert second.changed() == 0, (SEED, second.changed_tasks())
+    for stage in STAGES:
+        alone = run_playbook(f"playbooks/{stage}.yml", emulator.endpoint_url, timeout=900)
+        assert alone.rc == 0, (SEED, stage, alone.failures(), alone.stdout[-3000:], alone.stderr[-2000:])
+        assert alone.changed() == 0, (SEED, stage, alone.changed_tasks())
     rerun_injected = control.counters()["faults_injected"]
     assert sum(rerun_injected.values()) > sum(injected.values()), (injected, rerun_injected)
     control.inject_faults("*", 0)  # read the stack back without faults
