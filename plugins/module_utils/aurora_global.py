@@ -10,6 +10,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
+
 try:
     import botocore
 except ImportError:
@@ -19,6 +21,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 
 # Statuses of a global cluster while a failover or switchover is under way.
 TRANSITION_STATUSES = ("failing-over", "switching-over", "modifying")
+# How far behind a secondary is: both in milliseconds; AuroraGlobalDBRPOLag is the one AWS
+# recommends for PostgreSQL, AuroraGlobalDBReplicationLag the classic one.
+LAG_METRICS = ("AuroraGlobalDBReplicationLag", "AuroraGlobalDBRPOLag")
 
 
 def arn_region(arn):
@@ -96,3 +101,23 @@ def topology(global_cluster):
         "writer_region": arn_region(writer),
         "members": members,
     }
+
+
+def replication_lag_seconds(cloudwatch, module, cluster_id, window):
+    """Highest lag datapoint of a secondary cluster over the last ``window`` seconds, in seconds, or
+    None when CloudWatch has none (a writer has no lag metric)."""
+    end = datetime.datetime.now(datetime.timezone.utc)
+    start = end - datetime.timedelta(seconds=window)
+    highest = None
+    for metric in LAG_METRICS:
+        try:
+            answer = cloudwatch.get_metric_statistics(
+                aws_retry=True, Namespace="AWS/RDS", MetricName=metric,
+                Dimensions=[{"Name": "DBClusterIdentifier", "Value": cluster_id}],
+                StartTime=start, EndTime=end, Period=60, Statistics=["Maximum"])
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+            module.fail_json_aws(e, msg="Failed to read %s for %s" % (metric, cluster_id))
+        for point in answer.get("Datapoints", []):
+            value = point["Maximum"] / 1000.0
+            highest = value if highest is None else max(highest, value)
+    return highest

@@ -134,7 +134,6 @@ elapsed_seconds:
   type: float
 """
 
-import datetime
 import time
 
 try:
@@ -150,12 +149,11 @@ from ansible_collections.payments.dr.plugins.module_utils.aurora_global import (
     describe_db_cluster,
     describe_global_cluster,
     member_arns,
+    replication_lag_seconds,
     topology,
     writer_arn,
 )
 from ansible_collections.payments.dr.plugins.module_utils.dr_wait import module_wait
-
-LAG_METRICS = ("AuroraGlobalDBReplicationLag", "AuroraGlobalDBRPOLag")
 
 
 def resolve_target_arn(client, module, identifier):
@@ -165,25 +163,6 @@ def resolve_target_arn(client, module, identifier):
     if cluster is None:
         module.fail_json(msg="target_db_cluster_identifier %s was not found in %s" % (identifier, module.region))
     return cluster["DBClusterArn"]
-
-
-def replication_lag_seconds(cloudwatch, module, cluster_id):
-    """Highest lag datapoint of the target over the window, in seconds, or None."""
-    end = datetime.datetime.now(datetime.timezone.utc)
-    start = end - datetime.timedelta(seconds=module.params["lag_window"])
-    highest = None
-    for metric in LAG_METRICS:
-        try:
-            answer = cloudwatch.get_metric_statistics(
-                aws_retry=True, Namespace="AWS/RDS", MetricName=metric,
-                Dimensions=[{"Name": "DBClusterIdentifier", "Value": cluster_id}],
-                StartTime=start, EndTime=end, Period=60, Statistics=["Maximum"])
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            module.fail_json_aws(e, msg="Failed to read %s for %s" % (metric, cluster_id))
-        for point in answer.get("Datapoints", []):
-            value = point["Maximum"] / 1000.0  # both metrics are in milliseconds
-            highest = value if highest is None else max(highest, value)
-    return highest
 
 
 def start_promotion(client, module, global_id, target_arn, mode):
@@ -254,7 +233,7 @@ def main():
         module.fail_json(msg="%s is not a member of global cluster %s (members: %s)"
                          % (target_arn, global_id, ", ".join(member_arns(global_cluster))))
 
-    lag = replication_lag_seconds(cloudwatch, module, arn_resource_id(target_arn))
+    lag = replication_lag_seconds(cloudwatch, module, arn_resource_id(target_arn), params["lag_window"])
     result["replication_lag_seconds"] = lag
     limit = params["max_replication_lag"]
     if mode == "switchover" and limit is not None and lag is not None and lag > limit:

@@ -27,6 +27,8 @@ AWS_CALLS = REPO / "playbooks" / "vars" / "aws_calls.yml"
 # Without them the stage fails closed, asking for those playbooks first.
 WITHOUT_SECURITY = {"security_kms_key_arn": "", "security_db_secret_arn": ""}
 WITHOUT_NETWORK = {"network_private_subnet_ids": [], "network_lambda_sg_id": "", "network_aurora_sg_id": ""}
+# An API tier deployed without the aurora stage: the function gets no database endpoint, on purpose.
+WITHOUT_AURORA = {"aurora_global_cluster_endpoint": ""}
 
 
 @dataclass

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from tests.emulator.control import EmulatorControl, aws_client
-from tests.functional.ansible_run import REPO, WITHOUT_NETWORK, WITHOUT_SECURITY, run_playbook
+from tests.functional.ansible_run import REPO, WITHOUT_AURORA, WITHOUT_NETWORK, WITHOUT_SECURITY, run_playbook
 
 REGIONS = {"us-east-1": "primary", "us-east-2": "dr"}
 ZONE = "payments.local.example.com."
@@ -78,7 +78,7 @@ def deployed(emulator):
                     for region in REGIONS}
     run = run_playbook(stages("preflight", "dynamodb", "monitoring", "api", "dns"), emulator.endpoint_url,
                        extra_vars={"lambda_apigw_certificate_arn": "{{ %r[region] }}" % certificates,
-                                   **WITHOUT_SECURITY, **WITHOUT_NETWORK}, timeout=1200)
+                                   **WITHOUT_SECURITY, **WITHOUT_NETWORK, **WITHOUT_AURORA}, timeout=1200)
     assert run.rc == 0, run.failures() or run.stdout[-3000:]
     return api_tier(emulator)
 
