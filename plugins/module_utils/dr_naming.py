@@ -96,6 +96,10 @@ BASE_NAMES = {
     "backup_plan": ("security_backup_plan_base_name", "payments-backup"),
     "backup_role": ("security_backup_role_base_name", "payments-backup"),
 }
+# Families named after another family's base: family -> (that family, suffix to its base).
+DERIVED_NAMES = {
+    "aurora_master_secret": ("aurora", "-master"),  # the secret aurora_global makes when none is given
+}
 
 
 def stack_names(environment_suffix, inputs=None):
@@ -106,8 +110,8 @@ def stack_names(environment_suffix, inputs=None):
         -> {'primary': 'ledger-db-primary-prod', 'dr': 'ledger-db-dr-prod', 'global': 'ledger-db-global-prod'}
     """
     inputs = inputs or {}
-    names = {}
-    for family, (variable, default) in BASE_NAMES.items():
-        base = inputs.get(variable) or default
-        names[family] = dict((role, resource_name(base, role, environment_suffix)) for role in DR_ROLES)
-    return names
+    bases = dict((family, inputs.get(variable) or default) for family, (variable, default) in BASE_NAMES.items())
+    for family, (origin, suffix) in DERIVED_NAMES.items():
+        bases[family] = bases[origin] + suffix
+    return dict((family, dict((role, resource_name(base, role, environment_suffix)) for role in DR_ROLES))
+                for family, base in bases.items())

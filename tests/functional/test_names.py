@@ -33,4 +33,5 @@ def test_a_base_name_override_reaches_readiness_failover_and_teardown(emulator):
             assert names[name] == expected, name
         assert names["dr_names"]["aurora"] == {"primary": "ledger-db-primary-local", "dr": "ledger-db-dr-local",
                                                "global": "ledger-db-global-local"}
+        assert names["dr_names"]["aurora_master_secret"]["global"] == "ledger-db-master-global-local"
         assert names["teardown_topic"] == f"payments-alerts-{role}-local"

@@ -7,6 +7,7 @@ import yaml
 
 from ansible_collections.payments.dr.plugins.module_utils.dr_naming import (
     BASE_NAMES,
+    DERIVED_NAMES,
     NamingError,
     partition,
     resource_name,
@@ -73,13 +74,14 @@ def test_stack_names_give_each_family_in_each_role():
     assert names["aurora"] == {"primary": "payments-aurora-primary-prod", "dr": "payments-aurora-dr-prod",
                                "global": "payments-aurora-global-prod"}
     assert names["transactions_table"]["global"] == "payments-transactions-global-prod"
-    assert set(names) == set(BASE_NAMES)
+    assert set(names) == set(BASE_NAMES) | set(DERIVED_NAMES)
 
 
 def test_a_base_name_input_renames_its_family_only():
     names = stack_names("prod", {"aurora_global_base_name": "ledger-db", "unrelated_base_name": "x",
                                  "dynamodb_global_table_base_name": ""})
     assert names["aurora"]["dr"] == "ledger-db-dr-prod"
+    assert names["aurora_master_secret"]["global"] == "ledger-db-master-global-prod"  # follows its family
     assert names["transactions_table"]["global"] == "payments-transactions-global-prod"
     assert names["bucket"]["primary"] == "payments-data-primary-prod"
 
