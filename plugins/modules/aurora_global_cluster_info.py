@@ -82,6 +82,10 @@ global_cluster:
       description: Every member, with C(db_cluster_arn), C(db_cluster_identifier), C(region), C(is_writer).
       type: list
       elements: dict
+in_transition:
+  description: Whether a failover, switchover or modification of the global cluster is under way.
+  returned: always
+  type: bool
 db_cluster_arn:
   description: ARN of O(db_cluster_identifier) (null when it is unset or does not exist).
   returned: always
@@ -105,6 +109,7 @@ replication_lag_seconds:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.payments.dr.plugins.module_utils.aurora_global import (
+    TRANSITION_STATUSES,
     arn_resource_id,
     describe_db_cluster,
     describe_global_cluster,
@@ -129,6 +134,7 @@ def main():
 
     global_cluster = describe_global_cluster(client, module, params["global_cluster_identifier"])
     result = dict(changed=False, exists=global_cluster is not None, global_cluster=topology(global_cluster),
+                  in_transition=(global_cluster or {}).get("Status") in TRANSITION_STATUSES,
                   db_cluster_arn=None, is_member=False, is_writer=False, replication_lag_seconds=None)
 
     identifier = params["db_cluster_identifier"]

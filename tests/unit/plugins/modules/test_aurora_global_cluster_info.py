@@ -11,11 +11,12 @@ DR = "arn:aws:rds:us-east-2:123456789012:cluster:db-dr"
 ARGS = {"global_cluster_identifier": "g", "db_cluster_identifier": "db-dr", "region": "us-east-2"}
 
 
-def client_for(writer=PRIMARY, members=(PRIMARY, DR), found=True, datapoints=({"Maximum": 250.0}, {"Maximum": 700.0})):
+def client_for(writer=PRIMARY, members=(PRIMARY, DR), found=True, datapoints=({"Maximum": 250.0}, {"Maximum": 700.0}),
+               status="available"):
     client = MagicMock()
     if found:
         client.describe_global_clusters.return_value = {"GlobalClusters": [{
-            "GlobalClusterIdentifier": "g", "Status": "available",
+            "GlobalClusterIdentifier": "g", "Status": status,
             "GlobalClusterMembers": [{"DBClusterArn": arn, "IsWriter": arn == writer} for arn in members]}]}
     else:
         client.describe_global_clusters.return_value = {"GlobalClusters": []}
@@ -32,7 +33,7 @@ def test_a_secondary_is_a_member_not_the_writer_with_its_highest_lag(run_module,
     assert (result["changed"], result["exists"], result["is_member"], result["is_writer"]) == (False, True, True, False)
     assert result["db_cluster_arn"] == DR
     assert result["replication_lag_seconds"] == 0.7  # both lag metrics read, the highest point, in seconds
-    assert result["global_cluster"]["writer_region"] == "us-east-1"
+    assert result["global_cluster"]["writer_region"] == "us-east-1" and result["in_transition"] is False
     metrics = {c.kwargs["MetricName"] for c in client.get_metric_statistics.call_args_list}
     assert metrics == {"AuroraGlobalDBReplicationLag", "AuroraGlobalDBRPOLag"}
 
@@ -65,3 +66,9 @@ def test_a_lag_window_shorter_than_a_period_is_refused_before_any_call(run_modul
     result, failed = run_module(aurora_global_cluster_info, dict(ARGS, lag_window=30), client)
     assert failed and "lag_window must be at least 60" in result["msg"]
     assert client.method_calls == []
+
+
+@pytest.mark.parametrize("status", ["failing-over", "switching-over", "modifying"])
+def test_an_operation_under_way_is_reported(run_module, status):
+    result, failed = run_module(aurora_global_cluster_info, ARGS, client_for(status=status))
+    assert not failed and result["in_transition"] is True
