@@ -87,28 +87,41 @@ def strategy_env(strategy: str = TEST_STRATEGY) -> dict:
     return {"ANSIBLE_STRATEGY": strategy, "ANSIBLE_STRATEGY_PLUGINS": str(plugins)}
 
 
-# Modules sleep on the emulator's clock (tests/virtual_time/sitecustomize.py says how);
+# Modules sleep on the emulator's clock (tests/playbook_site/dr_virtual_time.py says how);
 # DR_TEST_VIRTUAL_TIME=0 makes them sleep for real.
 VIRTUAL_TIME = os.environ.get("DR_TEST_VIRTUAL_TIME", "1") != "0"
+# Module processes parse botocore's model files once each (tests/playbook_site/dr_botocore_data_cache.py);
+# DR_TEST_BOTOCORE_DATA_CACHE=0 parses them for every client, as a lone module process does.
+BOTOCORE_DATA_CACHE = os.environ.get("DR_TEST_BOTOCORE_DATA_CACHE", "1") != "0"
+PLAYBOOK_SITE = REPO / "tests" / "playbook_site"
 
 
 def virtual_time_env(endpoint_url: str) -> dict:
     """The environment that makes module processes sleep on the emulator's clock at ``endpoint_url``."""
     if not VIRTUAL_TIME:
         return {}
-    path = os.pathsep.join(filter(None, [str(REPO / "tests" / "virtual_time"), os.environ.get("PYTHONPATH")]))
+    path = os.pathsep.join(filter(None, [str(PLAYBOOK_SITE), os.environ.get("PYTHONPATH")]))
     return {"PYTHONPATH": path, "DR_VIRTUAL_TIME_URL": endpoint_url}
+
+
+def playbook_site_env(endpoint_url: str) -> dict:
+    """What tests/playbook_site/sitecustomize.py loads in the playbook's processes."""
+    env = virtual_time_env(endpoint_url)
+    if BOTOCORE_DATA_CACHE:
+        env.setdefault("PYTHONPATH", os.pathsep.join(filter(None, [str(PLAYBOOK_SITE), os.environ.get("PYTHONPATH")])))
+        env["DR_BOTOCORE_DATA_CACHE"] = "1"
+    return env
 
 
 def ansible_env(endpoint_url: str, tmp: str | Path, *, json_output: bool = True) -> dict:
     """ansible-playbook's environment: the emulator's port, this repo's config and collection, the
-    test strategy, virtual time for the modules, and a private temp dir and home under ``tmp``; the
-    JSON callback unless ``json_output`` is false (then the default callback prints each task as it
+    test strategy, virtual time and the botocore data cache for the modules, and a private temp
+    dir and home under ``tmp``; the JSON callback unless ``json_output`` is false (then the default callback prints each task as it
     starts, for a test that follows a run live)."""
     env = dict(os.environ, DR_EMULATOR_PORT=endpoint_url.rsplit(":", 1)[1], ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),
                ANSIBLE_COLLECTIONS_PATH=str(REPO / "collections"), ANSIBLE_NOCOLOR="1",
                ANSIBLE_LOCAL_TEMP=str(Path(tmp) / "tmp"), ANSIBLE_HOME=str(Path(tmp) / "home"), **strategy_env(),
-               **virtual_time_env(endpoint_url))
+               **playbook_site_env(endpoint_url))
     if json_output:
         env.update(ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_CALLBACK_RESULT_FORMAT="json")
     return env

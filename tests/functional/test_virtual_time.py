@@ -1,4 +1,4 @@
-"""tests/virtual_time/sitecustomize.py: the playbooks a test runs sleep on the emulator's clock."""
+"""tests/playbook_site/dr_virtual_time.py: the playbooks a test runs sleep on the emulator's clock."""
 
 from __future__ import annotations
 

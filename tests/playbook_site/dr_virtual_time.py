@@ -1,7 +1,7 @@
 """Virtual time for the playbooks a test runs against the emulator.
 
-tests/functional/ansible_run.py puts this directory on the PYTHONPATH of ansible-playbook, so
-Python loads it in ansible-playbook, its workers and every module process. There a sleep of
+sitecustomize.py imports it in ansible-playbook, its workers and every module process when
+DR_VIRTUAL_TIME_URL names the emulator (tests/functional/ansible_run.py sets it). There a sleep of
 SHORTEST seconds or more advances the emulator's clock by that much (POST /_dr/clock) and then
 sleeps only REAL_SHARE seconds. Whatever waits for the emulator (a waiter's delay, amazon.aws's
 pause after writing a route table or creating a security group, a retry back-off, a task's
