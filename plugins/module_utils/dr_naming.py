@@ -100,6 +100,17 @@ BASE_NAMES = {
 DERIVED_NAMES = {
     "aurora_master_secret": ("aurora", "-master"),  # the secret aurora_global makes when none is given
 }
+# Families whose base no input overrides: spelled once here, for the role that creates them, its
+# absent tasks and any reader.
+FIXED_NAMES = {
+    "vpc": "payments-vpc",
+    "internet_gateway": "payments-igw",
+    "flow_logs": "payments-vpc-flow-logs",  # the log group (per region) and its delivery role (global)
+    "lambda_role": "payments-lambda",  # the function's execution role
+    "dashboard": "payments-dr",
+    "budget": "payments-dr",
+    "health_check": "payments-api-health",
+}
 
 
 def stack_names(environment_suffix, inputs=None):
@@ -113,5 +124,6 @@ def stack_names(environment_suffix, inputs=None):
     bases = dict((family, inputs.get(variable) or default) for family, (variable, default) in BASE_NAMES.items())
     for family, (origin, suffix) in DERIVED_NAMES.items():
         bases[family] = bases[origin] + suffix
+    bases.update(FIXED_NAMES)
     return dict((family, dict((role, resource_name(base, role, environment_suffix)) for role in DR_ROLES))
                 for family, base in bases.items())

@@ -30,7 +30,7 @@ ENVIRONMENT = [{"Name": "tag:Environment", "Values": ["local"]}]
 # take a second to go, see the emulator settings below).
 FAST = {"teardown_confirm": "local", "teardown_retry_delay": 1, "teardown_verify_retries": 2,
         "teardown_verify_delay": 2}
-TASK = "payments.dr.teardown : "
+TASK = "payments.dr.network : "  # the network role owns its teardown (tasks/absent.yml)
 SG_DELETION = TASK + "Delete the VPC's security groups other than the default one (it goes with the VPC)"
 
 

@@ -122,7 +122,7 @@ def test_aurora_after_a_switchover(emulator, aws, control, stack_snapshots):
     secret = aws("secretsmanager", PRIMARY).describe_secret(SecretId=SECRET)
     assert "DeletedDate" in secret and not secret.get("ReplicationStatus")
     assert SECRET not in [s["Name"] for s in aws("secretsmanager", DR).list_secrets()["SecretList"]]
-    assert run.results("payments.dr.teardown : Delete the master secret (after its recovery window; at once "
+    assert run.results("payments.dr.aurora_global : Delete the master secret (after its recovery window; at once "
                        "when teardown_secret_recovery_days is 0)")["changed"] is True
 
     again = destroy(emulator, "aurora", **LIFT)

@@ -8,6 +8,7 @@ import yaml
 from ansible_collections.payments.dr.plugins.module_utils.dr_naming import (
     BASE_NAMES,
     DERIVED_NAMES,
+    FIXED_NAMES,
     NamingError,
     partition,
     resource_name,
@@ -74,7 +75,12 @@ def test_stack_names_give_each_family_in_each_role():
     assert names["aurora"] == {"primary": "payments-aurora-primary-prod", "dr": "payments-aurora-dr-prod",
                                "global": "payments-aurora-global-prod"}
     assert names["transactions_table"]["global"] == "payments-transactions-global-prod"
-    assert set(names) == set(BASE_NAMES) | set(DERIVED_NAMES)
+    assert set(names) == set(BASE_NAMES) | set(DERIVED_NAMES) | set(FIXED_NAMES)
+    assert names["health_check"]["dr"] == "payments-api-health-dr-prod"
+
+
+def test_no_family_is_both_fixed_and_overridable():
+    assert not set(FIXED_NAMES) & (set(BASE_NAMES) | set(DERIVED_NAMES))
 
 
 def test_a_base_name_input_renames_its_family_only():
