@@ -145,145 +145,13 @@ budget:
 
 import re
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.payments.dr.plugins.module_utils import budgets
 
-BUDGETS_REGION = "us-east-1"  # AWS Budgets answers only through its global endpoint
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$")
-
-
-# --- one function per AWS call ---------------------------------------------------------------
-
-def get_account_id(module):
-    try:
-        return module.client("sts", retry_decorator=AWSRetry.jittered_backoff()).get_caller_identity(
-            aws_retry=True)["Account"]
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to read the account id")
-
-
-def describe_budget(client, module, account, name):
-    try:
-        return client.describe_budget(aws_retry=True, AccountId=account, BudgetName=name)["Budget"]
-    except is_boto3_error_code("NotFoundException"):
-        return None
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg="Failed to describe budget %s" % name)
-
-
-def create_budget(client, module, account, budget, notifications, tags):
-    try:
-        client.create_budget(aws_retry=True, AccountId=account, Budget=budget,
-                             NotificationsWithSubscribers=notifications,
-                             ResourceTags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()])
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to create budget %s" % budget["BudgetName"])
-
-
-def update_budget(client, module, account, budget):
-    try:
-        client.update_budget(aws_retry=True, AccountId=account, NewBudget=budget)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to update budget %s" % budget["BudgetName"])
-
-
-def delete_budget(client, module, account, name):
-    try:
-        client.delete_budget(aws_retry=True, AccountId=account, BudgetName=name)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to delete budget %s" % name)
-
-
-def list_notifications(client, module, account, name):
-    notifications, kwargs = [], {}
-    try:
-        while True:
-            page = client.describe_notifications_for_budget(aws_retry=True, AccountId=account, BudgetName=name,
-                                                            **kwargs)
-            notifications.extend(page.get("Notifications", []))
-            if not page.get("NextToken"):
-                return notifications
-            kwargs["NextToken"] = page["NextToken"]
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to list the notifications of budget %s" % name)
-
-
-def list_subscribers(client, module, account, name, notification):
-    subscribers, kwargs = [], {}
-    try:
-        while True:
-            page = client.describe_subscribers_for_notification(aws_retry=True, AccountId=account, BudgetName=name,
-                                                                Notification=notification, **kwargs)
-            subscribers.extend(page.get("Subscribers", []))
-            if not page.get("NextToken"):
-                return subscribers
-            kwargs["NextToken"] = page["NextToken"]
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to list the subscribers of a notification of budget %s" % name)
-
-
-def create_notification(client, module, account, name, notification, subscribers):
-    try:
-        client.create_notification(aws_retry=True, AccountId=account, BudgetName=name, Notification=notification,
-                                   Subscribers=subscribers)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to create a notification of budget %s" % name)
-
-
-def delete_notification(client, module, account, name, notification):
-    try:
-        client.delete_notification(aws_retry=True, AccountId=account, BudgetName=name, Notification=notification)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to delete a notification of budget %s" % name)
-
-
-def create_subscriber(client, module, account, name, notification, subscriber):
-    try:
-        client.create_subscriber(aws_retry=True, AccountId=account, BudgetName=name, Notification=notification,
-                                 Subscriber=subscriber)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to add %s to a notification of budget %s" % (subscriber["Address"], name))
-
-
-def delete_subscriber(client, module, account, name, notification, subscriber):
-    try:
-        client.delete_subscriber(aws_retry=True, AccountId=account, BudgetName=name, Notification=notification,
-                                 Subscriber=subscriber)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to remove %s from a notification of budget %s"
-                             % (subscriber["Address"], name))
-
-
-def list_tags(client, module, arn):
-    try:
-        answer = client.list_tags_for_resource(aws_retry=True, ResourceARN=arn)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to list the tags of %s" % arn)
-    return dict((tag["Key"], tag["Value"]) for tag in answer.get("ResourceTags", []))
-
-
-def tag_resource(client, module, arn, tags):
-    try:
-        client.tag_resource(aws_retry=True, ResourceARN=arn,
-                            ResourceTags=[{"Key": k, "Value": v} for k, v in tags.items()])
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to tag %s" % arn)
-
-
-def untag_resource(client, module, arn, keys):
-    try:
-        client.untag_resource(aws_retry=True, ResourceARN=arn, ResourceTagKeys=keys)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to untag %s" % arn)
 
 
 # --- desired and current budget, in one comparable shape --------------------------------------
@@ -363,19 +231,19 @@ def notification_view(api_notification, subscribers):
     }
 
 
-def read_state(client, module, account, name):
+def read_state(client, account, name):
     """(view of the budget with its notifications and tags, {key: (api notification, subscribers)}) or ({}, {})."""
-    budget = describe_budget(client, module, account, name)
+    budget = budgets.describe_budget(client, account, name)
     if budget is None:
         return {}, {}
     notifications = {}
-    for api_notification in list_notifications(client, module, account, name):
+    for api_notification in budgets.list_notifications(client, account, name):
         notifications[notification_key(api_notification)] = (
-            api_notification, list_subscribers(client, module, account, name, api_notification))
+            api_notification, budgets.list_subscribers(client, account, name, api_notification))
     view = budget_view(budget)
     view["notifications"] = sorted((notification_view(n, s) for n, s in notifications.values()),
                                    key=lambda n: (n["notification_type"], n["threshold"]))
-    view["tags"] = list_tags(client, module, budget_arn(account, name))
+    view["tags"] = budgets.list_tags(client, budget_arn(account, name))
     return view, notifications
 
 
@@ -433,23 +301,23 @@ def ensure_notifications(client, module, account, name, current):
         if key not in desired:
             changed = True
             if not module.check_mode:
-                delete_notification(client, module, account, name, api_notification)
+                budgets.delete_notification(client, account, name, api_notification)
     for key, notification in desired.items():
         wanted = subscribers_api(notification)
         if key not in current:
             changed = True
             if not module.check_mode:
-                create_notification(client, module, account, name, notification_api(notification), wanted)
+                budgets.create_notification(client, account, name, notification_api(notification), wanted)
             continue
         api_notification, subscribers = current[key]
         for subscriber in [s for s in subscribers if s not in wanted]:
             changed = True
             if not module.check_mode:
-                delete_subscriber(client, module, account, name, api_notification, subscriber)
+                budgets.delete_subscriber(client, account, name, api_notification, subscriber)
         for subscriber in [s for s in wanted if s not in subscribers]:
             changed = True
             if not module.check_mode:
-                create_subscriber(client, module, account, name, api_notification, subscriber)
+                budgets.create_subscriber(client, account, name, api_notification, subscriber)
     return changed
 
 
@@ -460,14 +328,14 @@ def ensure_present(client, module, account, before, current_notifications):
         if not module.check_mode:
             notifications = [{"Notification": notification_api(n), "Subscribers": subscribers_api(n)}
                              for n in params["notifications"]]
-            create_budget(client, module, account, budget, notifications, params["tags"])
+            budgets.create_budget(client, account, budget, notifications, params["tags"])
         return True
     changed = False
     current = dict((k, v) for k, v in before.items() if k not in ("notifications", "tags"))
     if current != budget_view(budget):
         changed = True
         if not module.check_mode:
-            update_budget(client, module, account, budget)
+            budgets.update_budget(client, account, budget)
     changed |= ensure_notifications(client, module, account, params["name"], current_notifications)
     if params["tags"] is not None:
         to_add, to_remove = compare_aws_tags(before["tags"], params["tags"], params["purge_tags"])
@@ -476,10 +344,34 @@ def ensure_present(client, module, account, before, current_notifications):
             if not module.check_mode:
                 arn = budget_arn(account, params["name"])
                 if to_remove:
-                    untag_resource(client, module, arn, to_remove)
+                    budgets.untag_resource(client, arn, to_remove)
                 if to_add:
-                    tag_resource(client, module, arn, to_add)
+                    budgets.tag_resource(client, arn, to_add)
     return changed
+
+
+def run(module, client, account):
+    """Read, compare, write what differs; the module's result."""
+    name = module.params["name"]
+    before, notifications = read_state(client, account, name)
+    if module.params["state"] == "present":
+        changed = ensure_present(client, module, account, before, notifications)
+        if not changed:
+            after = before
+        elif module.check_mode:
+            after = planned(module, before)
+        else:
+            after = read_state(client, account, name)[0]
+    else:
+        changed = bool(before)
+        after = {}
+        if changed and not module.check_mode:
+            budgets.delete_budget(client, account, name)
+
+    result = dict(changed=changed, budget=after)
+    if module._diff:
+        result["diff"] = {"before": before, "after": after}
+    return result
 
 
 def main():
@@ -505,29 +397,12 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     validate_params(module)
-    account = module.params["account_id"] or get_account_id(module)
-    client = module.client("budgets", retry_decorator=AWSRetry.jittered_backoff(), region=BUDGETS_REGION)
-    name = module.params["name"]
-
-    before, notifications = read_state(client, module, account, name)
-    if module.params["state"] == "present":
-        changed = ensure_present(client, module, account, before, notifications)
-        if not changed:
-            after = before
-        elif module.check_mode:
-            after = planned(module, before)
-        else:
-            after = read_state(client, module, account, name)[0]
-    else:
-        changed = bool(before)
-        after = {}
-        if changed and not module.check_mode:
-            delete_budget(client, module, account, name)
-
-    result = dict(changed=changed, budget=after)
-    if module._diff:
-        result["diff"] = {"before": before, "after": after}
-    module.exit_json(**result)
+    try:
+        account = module.params["account_id"] or budgets.caller_account(module.client("sts", retry_decorator=budgets.RETRY))
+        client = module.client("budgets", retry_decorator=budgets.RETRY, region=budgets.BUDGETS_REGION)
+        module.exit_json(**run(module, client, account))
+    except budgets.AnsibleBudgetsError as e:
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":

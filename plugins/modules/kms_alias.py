@@ -72,53 +72,8 @@ alias:
       sample: mrk-1234abcd12ab34cd56ef1234567890ab
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
-
-# --- one function per AWS call ---------------------------------------------------------------
-
-@AWSRetry.jittered_backoff(catch_extra_error_codes=["KMSInternalException"])
-def _paginate_aliases(client):
-    return client.get_paginator("list_aliases").paginate().build_full_result()
-
-
-def find_alias(client, module, name):
-    """The alias as ListAliases answers it, or None."""
-    try:
-        pages = _paginate_aliases(client)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to list the KMS aliases")
-    for alias in pages.get("Aliases", []):
-        if alias["AliasName"] == name:
-            return alias
-    return None
-
-
-def create_alias(client, module, name, key_id):
-    try:
-        client.create_alias(aws_retry=True, AliasName=name, TargetKeyId=key_id)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to create alias %s" % name)
-
-
-def update_alias(client, module, name, key_id):
-    try:
-        client.update_alias(aws_retry=True, AliasName=name, TargetKeyId=key_id)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to point alias %s at %s" % (name, key_id))
-
-
-def delete_alias(client, module, name):
-    try:
-        client.delete_alias(aws_retry=True, AliasName=name)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to delete alias %s" % name)
+from ansible_collections.payments.dr.plugins.module_utils import kms
 
 
 # --- state ------------------------------------------------------------------------------------
@@ -132,11 +87,42 @@ def key_id_of(key_ref):
     return key_ref.split(":key/", 1)[1] if key_ref.startswith("arn:") and ":key/" in key_ref else key_ref
 
 
+def find_alias(client, name):
+    """The alias as ListAliases answers it, or None."""
+    return next((alias for alias in kms.list_aliases(client) if alias["AliasName"] == name), None)
+
+
 def to_result(alias):
     if not alias or not alias.get("TargetKeyId"):
         return {}
     return {"alias_name": alias["AliasName"], "alias_arn": alias.get("AliasArn", ""),
             "target_key_id": alias["TargetKeyId"]}
+
+
+def run(module, client, name, wanted_key):
+    """Read, compare, write what differs; the module's result."""
+    current = find_alias(client, name)
+    before = to_result(current)
+
+    if module.params["state"] == "present":
+        changed = before.get("target_key_id") != wanted_key
+        after = dict(before, alias_name=name, target_key_id=wanted_key) if changed else before
+        if changed and not module.check_mode:
+            if before:
+                kms.update_alias(client, name, module.params["target_key_id"])
+            else:
+                kms.create_alias(client, name, module.params["target_key_id"])
+            after = to_result(find_alias(client, name))
+    else:
+        changed = bool(before) and (wanted_key is None or before["target_key_id"] == wanted_key)
+        after = {} if changed else before
+        if changed and not module.check_mode:
+            kms.delete_alias(client, name)
+
+    result = dict(changed=changed, alias=after)
+    if module._diff:
+        result["diff"] = {"before": before, "after": after}
+    return result
 
 
 def main():
@@ -152,29 +138,11 @@ def main():
         module.fail_json(msg="%s is reserved for AWS managed keys" % name)
     wanted_key = key_id_of(module.params["target_key_id"]) if module.params["target_key_id"] else None
 
-    client = module.client("kms", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=["KMSInternalException"]))
-    current = find_alias(client, module, name)
-    before = to_result(current)
-
-    if module.params["state"] == "present":
-        changed = before.get("target_key_id") != wanted_key
-        after = dict(before, alias_name=name, target_key_id=wanted_key) if changed else before
-        if changed and not module.check_mode:
-            if before:
-                update_alias(client, module, name, module.params["target_key_id"])
-            else:
-                create_alias(client, module, name, module.params["target_key_id"])
-            after = to_result(find_alias(client, module, name))
-    else:
-        changed = bool(before) and (wanted_key is None or before["target_key_id"] == wanted_key)
-        after = {} if changed else before
-        if changed and not module.check_mode:
-            delete_alias(client, module, name)
-
-    result = dict(changed=changed, alias=after)
-    if module._diff:
-        result["diff"] = {"before": before, "after": after}
-    module.exit_json(**result)
+    client = module.client("kms", retry_decorator=kms.RETRY)
+    try:
+        module.exit_json(**run(module, client, name, wanted_key))
+    except kms.AnsibleKMSError as e:
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":

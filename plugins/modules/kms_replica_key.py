@@ -128,146 +128,18 @@ key:
 import json
 import re
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.payments.dr.plugins.module_utils import kms
 from ansible_collections.payments.dr.plugins.module_utils.dr_wait import module_wait
 
 PRIMARY_ARN = re.compile(
     r"^arn:(?P<partition>aws[a-z-]*):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):key/(?P<key_id>mrk-[0-9a-f-]+)$"
 )
-POLICY_NAME = "default"  # the only key policy name KMS supports
-
-
-# --- one function per AWS call ---------------------------------------------------------------
-
-def describe_key(client, module, key_id):
-    """KeyMetadata, or None when the key does not exist in the client's region."""
-    try:
-        return client.describe_key(aws_retry=True, KeyId=key_id)["KeyMetadata"]
-    except is_boto3_error_code("NotFoundException"):
-        return None
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg="Failed to describe key %s" % key_id)
-
-
-def replicate_key(client, module, primary_arn, replica_region, params):
-    try:
-        return client.replicate_key(aws_retry=True, KeyId=primary_arn, ReplicaRegion=replica_region,
-                                    **params)["ReplicaKeyMetadata"]
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to replicate %s into %s" % (primary_arn, replica_region))
-
-
-def get_key_policy(client, module, key_arn):
-    try:
-        return json.loads(client.get_key_policy(aws_retry=True, KeyId=key_arn, PolicyName=POLICY_NAME)["Policy"])
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to get the key policy of %s" % key_arn)
-
-
-def put_key_policy(client, module, key_arn, policy):
-    try:
-        client.put_key_policy(aws_retry=True, KeyId=key_arn, PolicyName=POLICY_NAME, Policy=policy)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to put the key policy of %s" % key_arn)
-
-
-def update_key_description(client, module, key_arn, description):
-    try:
-        client.update_key_description(aws_retry=True, KeyId=key_arn, Description=description)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to update the description of %s" % key_arn)
-
-
-def list_resource_tags(client, module, key_arn):
-    """Tags as a dict (ListResourceTags has no paginator)."""
-    tags, kwargs = [], {}
-    try:
-        while True:
-            page = client.list_resource_tags(aws_retry=True, KeyId=key_arn, **kwargs)
-            tags.extend(page.get("Tags", []))
-            if not page.get("Truncated"):
-                break
-            kwargs["Marker"] = page["NextMarker"]
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to list the tags of %s" % key_arn)
-    return boto3_tag_list_to_ansible_dict(tags, "TagKey", "TagValue")
-
-
-def tag_resource(client, module, key_arn, tags):
-    try:
-        client.tag_resource(aws_retry=True, KeyId=key_arn,
-                            Tags=ansible_dict_to_boto3_tag_list(tags, "TagKey", "TagValue"))
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to tag %s" % key_arn)
-
-
-def untag_resource(client, module, key_arn, keys):
-    try:
-        client.untag_resource(aws_retry=True, KeyId=key_arn, TagKeys=keys)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to untag %s" % key_arn)
-
-
-@AWSRetry.jittered_backoff(catch_extra_error_codes=["KMSInternalException"])
-def _paginate_aliases(client):
-    return client.get_paginator("list_aliases").paginate().build_full_result()
-
-
-def list_aliases(client, module):
-    """Every alias of the region (AliasName -> TargetKeyId or None)."""
-    try:
-        pages = _paginate_aliases(client)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to list the KMS aliases")
-    return dict((alias["AliasName"], alias.get("TargetKeyId")) for alias in pages.get("Aliases", []))
-
-
-def create_alias(client, module, alias, key_arn):
-    try:
-        client.create_alias(aws_retry=True, AliasName=alias, TargetKeyId=key_arn)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to create alias %s" % alias)
-
-
-def update_alias(client, module, alias, key_arn):
-    try:
-        client.update_alias(aws_retry=True, AliasName=alias, TargetKeyId=key_arn)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to move alias %s" % alias)
-
-
-def cancel_key_deletion(client, module, key_arn):
-    try:
-        client.cancel_key_deletion(aws_retry=True, KeyId=key_arn)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to cancel the deletion of %s" % key_arn)
-
-
-def enable_key(client, module, key_arn):
-    try:
-        client.enable_key(aws_retry=True, KeyId=key_arn)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to enable %s" % key_arn)
-
-
-def schedule_key_deletion(client, module, key_arn, days):
-    try:
-        client.schedule_key_deletion(aws_retry=True, KeyId=key_arn, PendingWindowInDays=days)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to schedule the deletion of %s" % key_arn)
 
 
 # --- state ------------------------------------------------------------------------------------
@@ -278,16 +150,21 @@ def canonical_alias(alias):
     return alias if alias.startswith("alias/") else "alias/" + alias
 
 
+def alias_targets(client):
+    """Every alias of the region: AliasName -> TargetKeyId (None for an alias that names no key)."""
+    return dict((alias["AliasName"], alias.get("TargetKeyId")) for alias in kms.list_aliases(client))
+
+
 def replica_arn_of(primary, region):
     return "arn:%s:kms:%s:%s:key/%s" % (primary["partition"], region, primary["account"], primary["key_id"])
 
 
-def read_state(client, module, metadata):
+def read_state(client, metadata):
     """The replica's properties this module manages, in one comparable shape."""
     if metadata is None:
         return {}
     arn = metadata["Arn"]
-    aliases = list_aliases(client, module)
+    aliases = alias_targets(client)
     return {
         "key_arn": arn,
         "key_id": metadata["KeyId"],
@@ -295,13 +172,13 @@ def read_state(client, module, metadata):
         "description": metadata.get("Description", ""),
         "multi_region_configuration": camel_dict_to_snake_dict(metadata.get("MultiRegionConfiguration") or {}),
         "aliases": sorted(name for name, target in aliases.items() if target in (metadata["KeyId"], arn)),
-        "tags": list_resource_tags(client, module, arn),
-        "policy": get_key_policy(client, module, arn),
+        "tags": kms.list_resource_tags(client, arn),
+        "policy": kms.get_key_policy(client, arn),
     }
 
 
 def wait_until_ready(client, module, key_arn):
-    return module_wait(module, lambda: describe_key(client, module, key_arn),
+    return module_wait(module, lambda: kms.describe_key(client, key_arn),
                        lambda meta: meta is not None and meta["KeyState"] != "Creating",
                        "replica key %s" % key_arn)
 
@@ -329,7 +206,7 @@ def ensure_present(module, client, primary_client, primary, current, before):
     params = module.params
     replica_arn = replica_arn_of(primary, module.region)
     if current is None:
-        source = describe_key(primary_client, module, params["primary_key_arn"])
+        source = kms.describe_key(primary_client, params["primary_key_arn"])
         if source is None:
             module.fail_json(msg="primary key %s does not exist" % params["primary_key_arn"])
         key_type = (source.get("MultiRegionConfiguration") or {}).get("MultiRegionKeyType")
@@ -344,7 +221,7 @@ def ensure_present(module, client, primary_client, primary, current, before):
             create["Policy"] = params["policy"]
         if params["tags"]:
             create["Tags"] = ansible_dict_to_boto3_tag_list(params["tags"], "TagKey", "TagValue")
-        metadata = replicate_key(primary_client, module, params["primary_key_arn"], module.region, create)
+        metadata = kms.replicate_key(primary_client, params["primary_key_arn"], module.region, create)
         if params["wait"]:
             metadata = wait_until_ready(client, module, metadata["Arn"])
         ensure_alias(module, client, metadata["Arn"], metadata["KeyId"], [])
@@ -354,25 +231,25 @@ def ensure_present(module, client, primary_client, primary, current, before):
     if current["KeyState"] == "PendingDeletion":
         changed = True
         if not module.check_mode:
-            cancel_key_deletion(client, module, replica_arn)
-            enable_key(client, module, replica_arn)  # a cancelled deletion leaves the key disabled
+            kms.cancel_key_deletion(client, replica_arn)
+            kms.enable_key(client, replica_arn)  # a cancelled deletion leaves the key disabled
     if params["description"] is not None and current.get("Description", "") != params["description"]:
         changed = True
         if not module.check_mode:
-            update_key_description(client, module, replica_arn, params["description"])
+            kms.update_key_description(client, replica_arn, params["description"])
     if params["policy"] is not None and compare_policies(before["policy"], json.loads(params["policy"])):
         changed = True
         if not module.check_mode:
-            put_key_policy(client, module, replica_arn, params["policy"])
+            kms.put_key_policy(client, replica_arn, params["policy"])
     if params["tags"] is not None:
         to_add, to_remove = compare_aws_tags(before["tags"], params["tags"], params["purge_tags"])
         if to_add or to_remove:
             changed = True
             if not module.check_mode:
                 if to_remove:
-                    untag_resource(client, module, replica_arn, to_remove)
+                    kms.untag_resource(client, replica_arn, to_remove)
                 if to_add:
-                    tag_resource(client, module, replica_arn, to_add)
+                    kms.tag_resource(client, replica_arn, to_add)
     changed |= ensure_alias(module, client, replica_arn, current["KeyId"], before["aliases"])
     return changed
 
@@ -381,14 +258,14 @@ def ensure_alias(module, client, key_arn, key_id, current_aliases):
     alias = canonical_alias(module.params["alias"])
     if alias is None or alias in current_aliases:
         return False
-    aliases = list_aliases(client, module)
+    aliases = alias_targets(client)
     if alias in aliases and aliases[alias] in (key_id, key_arn):
         return False
     if not module.check_mode:
         if alias in aliases:
-            update_alias(client, module, alias, key_arn)
+            kms.update_alias(client, alias, key_arn)
         else:
-            create_alias(client, module, alias, key_arn)
+            kms.create_alias(client, alias, key_arn)
     return True
 
 
@@ -412,6 +289,36 @@ def planned(module, before, replica_arn, primary):
     return after
 
 
+def run(module, client, primary_client, primary):
+    """Read, compare, write what differs; the module's result."""
+    replica_arn = replica_arn_of(primary, module.region)
+    current = kms.describe_key(client, replica_arn)
+    before = read_state(client, current)
+
+    if module.params["state"] == "present":
+        changed = ensure_present(module, client, primary_client, primary, current, before)
+        if not changed:
+            after = before
+        elif module.check_mode:
+            after = planned(module, before, replica_arn, primary)
+        else:
+            after = read_state(client, kms.describe_key(client, replica_arn))
+    else:
+        changed = current is not None and current["KeyState"] != "PendingDeletion"
+        if not changed:
+            after = before
+        elif module.check_mode:
+            after = dict(before, key_state="PendingDeletion")
+        else:
+            kms.schedule_key_deletion(client, replica_arn, module.params["pending_window"])
+            after = read_state(client, kms.describe_key(client, replica_arn))
+
+    result = dict(changed=changed, key=after)
+    if module._diff:
+        result["diff"] = {"before": before, "after": after}
+    return result
+
+
 def main():
     argument_spec = dict(
         primary_key_arn=dict(type="str", required=True, no_log=False),
@@ -427,36 +334,12 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     primary = validate_params(module)
-    retry = AWSRetry.jittered_backoff(catch_extra_error_codes=["KMSInternalException"])
-    client = module.client("kms", retry_decorator=retry)
-    primary_client = module.client("kms", retry_decorator=retry, region=primary["region"])
-
-    replica_arn = replica_arn_of(primary, module.region)
-    current = describe_key(client, module, replica_arn)
-    before = read_state(client, module, current)
-
-    if module.params["state"] == "present":
-        changed = ensure_present(module, client, primary_client, primary, current, before)
-        if not changed:
-            after = before
-        elif module.check_mode:
-            after = planned(module, before, replica_arn, primary)
-        else:
-            after = read_state(client, module, describe_key(client, module, replica_arn))
-    else:
-        changed = current is not None and current["KeyState"] != "PendingDeletion"
-        if not changed:
-            after = before
-        elif module.check_mode:
-            after = dict(before, key_state="PendingDeletion")
-        else:
-            schedule_key_deletion(client, module, replica_arn, module.params["pending_window"])
-            after = read_state(client, module, describe_key(client, module, replica_arn))
-
-    result = dict(changed=changed, key=after)
-    if module._diff:
-        result["diff"] = {"before": before, "after": after}
-    module.exit_json(**result)
+    client = module.client("kms", retry_decorator=kms.RETRY)
+    primary_client = module.client("kms", retry_decorator=kms.RETRY, region=primary["region"])
+    try:
+        module.exit_json(**run(module, client, primary_client, primary))
+    except kms.AnsibleKMSError as e:
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":

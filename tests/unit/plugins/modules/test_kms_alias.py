@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from unittest.mock import MagicMock
 
+import botocore.exceptions
+
 import pytest
 
 from ansible_collections.payments.dr.plugins.modules import kms_alias
@@ -81,3 +83,12 @@ def test_aws_reserved_names_are_refused(run_module):
     result, failed = run_module(kms_alias, {"name": "alias/aws/s3", "state": "absent"}, client)
     assert failed and "reserved" in result["msg"]
     client.get_paginator.assert_not_called()
+
+
+def test_the_module_fails_once_with_the_message_and_the_aws_error(run_module):
+    client = MagicMock()
+    client.get_paginator.return_value.paginate.return_value.build_full_result.side_effect = botocore.exceptions.ClientError(
+        {"Error": {"Code": "AccessDeniedException", "Message": "denied"}}, "ListAliases")
+    result, failed = run_module(kms_alias, {"name": "payments-kms-primary-test", "target_key_id": "mrk-1"}, client)
+    assert failed and result["msg"].startswith("Failed to list the KMS aliases")
+    assert result["error"]["code"] == "AccessDeniedException"
