@@ -187,16 +187,11 @@ backup_plan:
 import copy
 import re
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.payments.dr.plugins.module_utils import backup
+from ansible_collections.payments.dr.plugins.module_utils.dr_tags import sync_tags
 
 VAULT_ARN = re.compile(r"^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$")
 LIFECYCLE_KEYS = (
@@ -206,99 +201,13 @@ LIFECYCLE_KEYS = (
 )
 
 
-# --- one function per AWS call ---------------------------------------------------------------
+# --- state ------------------------------------------------------------------------------------
 
-@AWSRetry.jittered_backoff()
-def _paginate_plans(client):
-    return client.get_paginator("list_backup_plans").paginate().build_full_result()
-
-
-def find_plan_id(client, module, name):
-    try:
-        plans = _paginate_plans(client).get("BackupPlansList", [])
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to list the backup plans")
-    for plan in plans:
+def find_plan_id(client, name):
+    for plan in backup.list_plans(client):
         if plan.get("BackupPlanName") == name and not plan.get("DeletionDate"):
             return plan["BackupPlanId"]
     return None
-
-
-def get_plan(client, module, plan_id):
-    try:
-        return client.get_backup_plan(aws_retry=True, BackupPlanId=plan_id)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to get backup plan %s" % plan_id)
-
-
-@AWSRetry.jittered_backoff()
-def _paginate_selections(client, plan_id):
-    return client.get_paginator("list_backup_selections").paginate(BackupPlanId=plan_id).build_full_result()
-
-
-def list_selections(client, module, plan_id):
-    try:
-        return _paginate_selections(client, plan_id).get("BackupSelectionsList", [])
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to list the selections of backup plan %s" % plan_id)
-
-
-def delete_selection(client, module, plan_id, selection_id):
-    try:
-        client.delete_backup_selection(aws_retry=True, BackupPlanId=plan_id, SelectionId=selection_id)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to delete selection %s of backup plan %s" % (selection_id, plan_id))
-
-
-def list_tags(client, module, arn):
-    tags, kwargs = {}, {}
-    try:
-        while True:
-            page = client.list_tags(aws_retry=True, ResourceArn=arn, **kwargs)
-            tags.update(page.get("Tags") or {})
-            if not page.get("NextToken"):
-                return tags
-            kwargs["NextToken"] = page["NextToken"]
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to list the tags of %s" % arn)
-
-
-def create_plan(client, module, document, tags):
-    params = {"BackupPlan": document}
-    if tags:
-        params["BackupPlanTags"] = tags
-    try:
-        return client.create_backup_plan(aws_retry=True, **params)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to create backup plan %s" % document["BackupPlanName"])
-
-
-def update_plan(client, module, plan_id, document):
-    try:
-        client.update_backup_plan(aws_retry=True, BackupPlanId=plan_id, BackupPlan=document)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to update backup plan %s" % plan_id)
-
-
-def delete_plan(client, module, plan_id):
-    try:
-        client.delete_backup_plan(aws_retry=True, BackupPlanId=plan_id)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to delete backup plan %s (remove its selections first)" % plan_id)
-
-
-def tag_resource(client, module, arn, tags):
-    try:
-        client.tag_resource(aws_retry=True, ResourceArn=arn, Tags=tags)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to tag %s" % arn)
-
-
-def untag_resource(client, module, arn, keys):
-    try:
-        client.untag_resource(aws_retry=True, ResourceArn=arn, TagKeyList=keys)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to untag %s" % arn)
 
 
 # --- desired and current plan, in one normalized shape ----------------------------------------
@@ -415,21 +324,6 @@ def validate_params(module):
                                  % action["destination_backup_vault_arn"])
 
 
-def ensure_tags(client, module, arn, current, desired):
-    """Align the plan's tags; returns whether they changed."""
-    if desired is None:
-        return False
-    to_add, to_remove = compare_aws_tags(current, desired, module.params["purge_tags"])
-    if not (to_add or to_remove):
-        return False
-    if not module.check_mode:
-        if to_remove:
-            untag_resource(client, module, arn, to_remove)
-        if to_add:
-            tag_resource(client, module, arn, to_add)
-    return True
-
-
 def main():
     lifecycle_options = dict(
         move_to_cold_storage_after_days=dict(type="int"),
@@ -465,52 +359,55 @@ def main():
         supports_check_mode=True,
     )
     validate_params(module)
-    client = module.client("backup", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("backup", retry_decorator=backup.RETRY)
+    try:
+        plan_id = find_plan_id(client, module.params["name"])
+        plan = backup.get_plan(client, plan_id) if plan_id else {}
+        current_tags = backup.list_tags(client, plan["BackupPlanArn"]) if plan else {}
+        before = to_result(plan, plan.get("BackupPlan"), current_tags)
 
-    plan_id = find_plan_id(client, module, module.params["name"])
-    plan = get_plan(client, module, plan_id) if plan_id else {}
-    current_tags = list_tags(client, module, plan["BackupPlanArn"]) if plan else {}
-    before = to_result(plan, plan.get("BackupPlan"), current_tags)
-
-    if module.params["state"] == "present":
-        document = desired_document(module)
-        desired_tags = module.params["tags"]
-        if not plan:
-            changed = True
-            if module.check_mode:
-                after = to_result({}, document, desired_tags)
+        if module.params["state"] == "present":
+            document = desired_document(module)
+            desired_tags = module.params["tags"]
+            if not plan:
+                changed = True
+                if module.check_mode:
+                    after = to_result({}, document, desired_tags)
+                else:
+                    created = backup.create_plan(client, document, desired_tags)
+                    plan = backup.get_plan(client, created["BackupPlanId"])
+                    after = to_result(plan, plan["BackupPlan"], backup.list_tags(client, plan["BackupPlanArn"]))
             else:
-                created = create_plan(client, module, document, desired_tags)
-                plan = get_plan(client, module, created["BackupPlanId"])
-                after = to_result(plan, plan["BackupPlan"], list_tags(client, module, plan["BackupPlanArn"]))
+                rules_changed = normalize(document) != normalize(plan["BackupPlan"])
+                if rules_changed and not module.check_mode:
+                    backup.update_plan(client, plan_id, document)
+                arn = plan["BackupPlanArn"]
+                tags_changed, tags = sync_tags(module, current_tags, desired_tags, module.params["purge_tags"],
+                                               lambda wanted: backup.tag_resource(client, arn, wanted),
+                                               lambda keys: backup.untag_resource(client, arn, keys))
+                changed = rules_changed or tags_changed
+                if not changed:
+                    after = before
+                elif module.check_mode:
+                    after = to_result(plan, document if rules_changed else plan["BackupPlan"], tags)
+                else:
+                    plan = backup.get_plan(client, plan_id)
+                    after = to_result(plan, plan["BackupPlan"], backup.list_tags(client, plan["BackupPlanArn"]))
         else:
-            rules_changed = normalize(document) != normalize(plan["BackupPlan"])
-            if rules_changed and not module.check_mode:
-                update_plan(client, module, plan_id, document)
-            tags_changed = ensure_tags(client, module, plan["BackupPlanArn"], current_tags, desired_tags)
-            changed = rules_changed or tags_changed
-            if not changed:
-                after = before
-            elif module.check_mode:
-                tags = current_tags if desired_tags is None else (
-                    desired_tags if module.params["purge_tags"] else dict(current_tags, **desired_tags))
-                after = to_result(plan, document if rules_changed else plan["BackupPlan"], tags)
-            else:
-                plan = get_plan(client, module, plan_id)
-                after = to_result(plan, plan["BackupPlan"], list_tags(client, module, plan["BackupPlanArn"]))
-    else:
-        changed = bool(plan)
-        after = {}
-        if changed and not module.check_mode:
-            if module.params["force"]:
-                for selection in list_selections(client, module, plan_id):
-                    delete_selection(client, module, plan_id, selection["SelectionId"])
-            delete_plan(client, module, plan_id)
+            changed = bool(plan)
+            after = {}
+            if changed and not module.check_mode:
+                if module.params["force"]:
+                    for selection in backup.list_selections(client, plan_id):
+                        backup.delete_selection(client, plan_id, selection["SelectionId"])
+                backup.delete_plan(client, plan_id)
 
-    result = dict(changed=changed, backup_plan=after)
-    if module._diff:
-        result["diff"] = {"before": before, "after": after}
-    module.exit_json(**result)
+        result = dict(changed=changed, backup_plan=after)
+        if module._diff:
+            result["diff"] = {"before": before, "after": after}
+        module.exit_json(**result)
+    except backup.AnsibleBackupError as e:
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":

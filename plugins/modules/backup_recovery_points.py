@@ -64,51 +64,9 @@ recovery_points:
             "resource_type": "DynamoDB", "status": "COMPLETED"}]
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.payments.dr.plugins.module_utils import backup
 from ansible_collections.payments.dr.plugins.module_utils.dr_wait import module_wait
-
-
-# --- one function per AWS call ---------------------------------------------------------------
-
-@AWSRetry.jittered_backoff()
-def _paginate_vaults(client):
-    return client.get_paginator("list_backup_vaults").paginate().build_full_result()
-
-
-def vault_exists(client, module, name):
-    # ListBackupVaults, not DescribeBackupVault: AWS answers AccessDeniedException for a missing vault,
-    # which would hide a real permission problem.
-    try:
-        vaults = _paginate_vaults(client).get("BackupVaultList", [])
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to list the backup vaults")
-    return any(vault["BackupVaultName"] == name for vault in vaults)
-
-
-@AWSRetry.jittered_backoff()
-def _paginate_points(client, name):
-    paginator = client.get_paginator("list_recovery_points_by_backup_vault")
-    return paginator.paginate(BackupVaultName=name).build_full_result()
-
-
-def list_points(client, module, name):
-    try:
-        return _paginate_points(client, name).get("RecoveryPoints", [])
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to list the recovery points of %s" % name)
-
-
-def delete_point(client, module, name, arn):
-    try:
-        client.delete_recovery_point(aws_retry=True, BackupVaultName=name, RecoveryPointArn=arn)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to delete recovery point %s of %s" % (arn, name))
 
 
 # --- state ------------------------------------------------------------------------------------
@@ -127,23 +85,26 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     name = module.params["backup_vault_name"]
-    client = module.client("backup", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("backup", retry_decorator=backup.RETRY)
+    try:
+        vaults = [vault["BackupVaultName"] for vault in backup.list_vaults(client)]
+        points = backup.list_recovery_points(client, name) if name in vaults else []
+        to_delete = [p for p in points if p.get("Status") != "DELETING"]
+        changed = bool(to_delete)
+        if not module.check_mode:
+            for point in to_delete:
+                backup.delete_recovery_point(client, name, point["RecoveryPointArn"])
+            if points and module.params["wait"]:
+                module_wait(module, lambda: backup.list_recovery_points(client, name), lambda remaining: not remaining,
+                            "the recovery points of %s to be deleted" % name, delay=5)
 
-    points = list_points(client, module, name) if vault_exists(client, module, name) else []
-    to_delete = [p for p in points if p.get("Status") != "DELETING"]
-    changed = bool(to_delete)
-    if not module.check_mode:
-        for point in to_delete:
-            delete_point(client, module, name, point["RecoveryPointArn"])
-        if points and module.params["wait"]:
-            module_wait(module, lambda: list_points(client, module, name), lambda remaining: not remaining,
-                        "the recovery points of %s to be deleted" % name, delay=5)
-
-    result = dict(changed=changed, recovery_points=[summary(p) for p in points])
-    if module._diff:
-        result["diff"] = {"before": {"recovery_points": [p["RecoveryPointArn"] for p in points]},
-                          "after": {"recovery_points": []}}
-    module.exit_json(**result)
+        result = dict(changed=changed, recovery_points=[summary(p) for p in points])
+        if module._diff:
+            result["diff"] = {"before": {"recovery_points": [p["RecoveryPointArn"] for p in points]},
+                              "after": {"recovery_points": []}}
+        module.exit_json(**result)
+    except backup.AnsibleBackupError as e:
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":

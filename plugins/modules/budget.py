@@ -146,8 +146,8 @@ budget:
 import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.payments.dr.plugins.module_utils import budgets
+from ansible_collections.payments.dr.plugins.module_utils.dr_tags import sync_tags
 
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -337,16 +337,10 @@ def ensure_present(client, module, account, before, current_notifications):
         if not module.check_mode:
             budgets.update_budget(client, account, budget)
     changed |= ensure_notifications(client, module, account, params["name"], current_notifications)
-    if params["tags"] is not None:
-        to_add, to_remove = compare_aws_tags(before["tags"], params["tags"], params["purge_tags"])
-        if to_add or to_remove:
-            changed = True
-            if not module.check_mode:
-                arn = budget_arn(account, params["name"])
-                if to_remove:
-                    budgets.untag_resource(client, arn, to_remove)
-                if to_add:
-                    budgets.tag_resource(client, arn, to_add)
+    arn = budget_arn(account, params["name"])
+    changed |= sync_tags(module, before["tags"], params["tags"], params["purge_tags"],
+                         lambda tags: budgets.tag_resource(client, arn, tags),
+                         lambda keys: budgets.untag_resource(client, arn, keys))[0]
     return changed
 
 

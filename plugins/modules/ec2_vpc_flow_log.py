@@ -176,8 +176,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_specifications
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+from ansible_collections.payments.dr.plugins.module_utils.dr_tags import sync_tags
 from ansible_collections.payments.dr.plugins.module_utils.dr_wait import module_wait
 
 # Settings AWS cannot change on an existing flow log: module option -> DescribeFlowLogs key.
@@ -335,19 +335,11 @@ def ensure_tags(client, module, current):
     """Bring the tags of an existing flow log to O(tags); returns (changed, flow log with its new tags)."""
     if module.params["tags"] is None:
         return False, current
-    tags = boto3_tag_list_to_ansible_dict(current.get("Tags", []))
-    to_add, to_remove = compare_aws_tags(tags, module.params["tags"], module.params["purge_tags"])
-    if not (to_add or to_remove):
-        return False, current
-    if not module.check_mode:
-        if to_remove:
-            delete_tags(client, module, current["FlowLogId"], to_remove)
-        if to_add:
-            create_tags(client, module, current["FlowLogId"], to_add)
-    for key in to_remove:
-        tags.pop(key, None)
-    tags.update(to_add)
-    return True, dict(current, Tags=ansible_dict_to_boto3_tag_list(tags))
+    changed, tags = sync_tags(module, boto3_tag_list_to_ansible_dict(current.get("Tags", [])), module.params["tags"],
+                              module.params["purge_tags"],
+                              lambda wanted: create_tags(client, module, current["FlowLogId"], wanted),
+                              lambda keys: delete_tags(client, module, current["FlowLogId"], keys))
+    return changed, dict(current, Tags=ansible_dict_to_boto3_tag_list(tags)) if changed else current
 
 
 def ensure_absent(client, module, existing):

@@ -133,8 +133,8 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.payments.dr.plugins.module_utils import kms
+from ansible_collections.payments.dr.plugins.module_utils.dr_tags import sync_tags
 from ansible_collections.payments.dr.plugins.module_utils.dr_wait import module_wait
 
 PRIMARY_ARN = re.compile(
@@ -241,15 +241,9 @@ def ensure_present(module, client, primary_client, primary, current, before):
         changed = True
         if not module.check_mode:
             kms.put_key_policy(client, replica_arn, params["policy"])
-    if params["tags"] is not None:
-        to_add, to_remove = compare_aws_tags(before["tags"], params["tags"], params["purge_tags"])
-        if to_add or to_remove:
-            changed = True
-            if not module.check_mode:
-                if to_remove:
-                    kms.untag_resource(client, replica_arn, to_remove)
-                if to_add:
-                    kms.tag_resource(client, replica_arn, to_add)
+    changed |= sync_tags(module, before["tags"], params["tags"], params["purge_tags"],
+                         lambda tags: kms.tag_resource(client, replica_arn, tags),
+                         lambda keys: kms.untag_resource(client, replica_arn, keys))[0]
     changed |= ensure_alias(module, client, replica_arn, current["KeyId"], before["aliases"])
     return changed
 
