@@ -1,9 +1,12 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Reading an Aurora global cluster's topology, shared by the aurora_global_* modules.
+"""The Aurora global database calls and topology of the aurora_global_* modules.
 
 Every call here works from any region that hosts a member, which is what lets
-the failover path run while the old primary region does not answer.
+the failover path run while the old primary region does not answer. Each raises
+AnsibleAuroraError (module_utils/dr_errors.py says why); a missing global cluster or
+DB cluster is None, not an error. Throttling is retried by the client, made with
+RETRY (``aws_retry=True`` on every call).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -12,18 +15,31 @@ __metaclass__ = type
 
 import datetime
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+from ansible_collections.payments.dr.plugins.module_utils.dr_errors import DRErrorHandler
+
+RETRY = AWSRetry.jittered_backoff()
 
 # Statuses of a global cluster while a failover or switchover is under way.
 TRANSITION_STATUSES = ("failing-over", "switching-over", "modifying")
 # How far behind a secondary is: both in milliseconds; AuroraGlobalDBRPOLag is the one AWS
 # recommends for PostgreSQL, AuroraGlobalDBReplicationLag the classic one.
 LAG_METRICS = ("AuroraGlobalDBReplicationLag", "AuroraGlobalDBRPOLag")
+
+
+class AnsibleAuroraError(AnsibleAWSError):
+    pass
+
+
+class AuroraErrorHandler(DRErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleAuroraError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code(["GlobalClusterNotFoundFault", "DBClusterNotFoundFault"])
 
 
 def arn_region(arn):
@@ -37,28 +53,62 @@ def arn_resource_id(arn):
     return arn.split(":")[-1] if arn and arn.startswith("arn:") else arn
 
 
-def describe_global_cluster(client, module, identifier):
+@AuroraErrorHandler.list_error_handler("describe global cluster {identifier}")
+def describe_global_cluster(client, identifier):
     """The GlobalCluster dict, or None when it does not exist."""
-    try:
-        answer = client.describe_global_clusters(aws_retry=True, GlobalClusterIdentifier=identifier)
-    except is_boto3_error_code("GlobalClusterNotFoundFault"):
-        return None
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg="Failed to describe global cluster %s" % identifier)
-    clusters = answer.get("GlobalClusters", [])
+    clusters = client.describe_global_clusters(aws_retry=True, GlobalClusterIdentifier=identifier).get("GlobalClusters", [])
     return clusters[0] if clusters else None
 
 
-def describe_db_cluster(client, module, identifier):
+@AuroraErrorHandler.list_error_handler("describe DB cluster {identifier}")
+def describe_db_cluster(client, identifier):
     """The DBCluster dict (identifier or ARN, in the client's region), or None."""
-    try:
-        answer = client.describe_db_clusters(aws_retry=True, DBClusterIdentifier=identifier)
-    except is_boto3_error_code("DBClusterNotFoundFault"):
-        return None
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg="Failed to describe DB cluster %s" % identifier)
-    clusters = answer.get("DBClusters", [])
+    clusters = client.describe_db_clusters(aws_retry=True, DBClusterIdentifier=identifier).get("DBClusters", [])
     return clusters[0] if clusters else None
+
+
+@AuroraErrorHandler.common_error_handler("create global cluster {request[GlobalClusterIdentifier]}")
+def create_global_cluster(client, request):
+    return client.create_global_cluster(aws_retry=True, **request)["GlobalCluster"]
+
+
+@AuroraErrorHandler.common_error_handler("modify global cluster {identifier}")
+def modify_global_cluster(client, identifier, deletion_protection):
+    client.modify_global_cluster(aws_retry=True, GlobalClusterIdentifier=identifier, DeletionProtection=deletion_protection)
+
+
+@AuroraErrorHandler.common_error_handler("tag global cluster {arn}")
+def add_tags(client, arn, tags):
+    client.add_tags_to_resource(aws_retry=True, ResourceName=arn, Tags=ansible_dict_to_boto3_tag_list(tags))
+
+
+@AuroraErrorHandler.common_error_handler("untag global cluster {arn}")
+def remove_tags(client, arn, keys):
+    client.remove_tags_from_resource(aws_retry=True, ResourceName=arn, TagKeys=keys)
+
+
+# A member already gone has nothing left to detach (False).
+@AuroraErrorHandler.deletion_error_handler("remove {member_arn} from global cluster {identifier}")
+def remove_from_global_cluster(client, identifier, member_arn):
+    client.remove_from_global_cluster(aws_retry=True, GlobalClusterIdentifier=identifier, DbClusterIdentifier=member_arn)
+    return True
+
+
+@AuroraErrorHandler.deletion_error_handler("delete global cluster {identifier}")
+def delete_global_cluster(client, identifier):
+    client.delete_global_cluster(aws_retry=True, GlobalClusterIdentifier=identifier)
+    return True
+
+
+@AuroraErrorHandler.common_error_handler("switch global cluster {identifier} over to {target_arn}")
+def switchover_global_cluster(client, identifier, target_arn):
+    client.switchover_global_cluster(aws_retry=True, GlobalClusterIdentifier=identifier, TargetDbClusterIdentifier=target_arn)
+
+
+@AuroraErrorHandler.common_error_handler("fail global cluster {identifier} over to {target_arn}")
+def failover_global_cluster(client, identifier, target_arn):
+    client.failover_global_cluster(aws_retry=True, GlobalClusterIdentifier=identifier, TargetDbClusterIdentifier=target_arn,
+                                   AllowDataLoss=True)
 
 
 def writer_arn(global_cluster):
@@ -103,21 +153,21 @@ def topology(global_cluster):
     }
 
 
-def replication_lag_seconds(cloudwatch, module, cluster_id, window):
+@AuroraErrorHandler.common_error_handler("read {metric} for {cluster_id}")
+def _lag_datapoints(cloudwatch, metric, cluster_id, start, end):
+    return cloudwatch.get_metric_statistics(
+        aws_retry=True, Namespace="AWS/RDS", MetricName=metric, Dimensions=[{"Name": "DBClusterIdentifier", "Value": cluster_id}],
+        StartTime=start, EndTime=end, Period=60, Statistics=["Maximum"]).get("Datapoints", [])
+
+
+def replication_lag_seconds(cloudwatch, cluster_id, window):
     """Highest lag datapoint of a secondary cluster over the last ``window`` seconds, in seconds, or
     None when CloudWatch has none (a writer has no lag metric)."""
     end = datetime.datetime.now(datetime.timezone.utc)
     start = end - datetime.timedelta(seconds=window)
     highest = None
     for metric in LAG_METRICS:
-        try:
-            answer = cloudwatch.get_metric_statistics(
-                aws_retry=True, Namespace="AWS/RDS", MetricName=metric,
-                Dimensions=[{"Name": "DBClusterIdentifier", "Value": cluster_id}],
-                StartTime=start, EndTime=end, Period=60, Statistics=["Maximum"])
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            module.fail_json_aws(e, msg="Failed to read %s for %s" % (metric, cluster_id))
-        for point in answer.get("Datapoints", []):
+        for point in _lag_datapoints(cloudwatch, metric, cluster_id, start, end):
             value = point["Maximum"] / 1000.0
             highest = value if highest is None else max(highest, value)
     return highest

@@ -201,80 +201,31 @@ removed_members:
   elements: str
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
     compare_aws_tags,
 )
 from ansible_collections.payments.dr.plugins.module_utils.aurora_global import (
+    RETRY,
     TRANSITION_STATUSES,
+    AnsibleAuroraError,
+    add_tags,
     arn_region,
+    create_global_cluster,
+    delete_global_cluster,
     describe_db_cluster,
     describe_global_cluster,
     member_arns,
+    modify_global_cluster,
+    remove_from_global_cluster,
+    remove_tags,
     topology,
 )
 from ansible_collections.payments.dr.plugins.module_utils.dr_wait import module_wait
 
 BUSY_STATUSES = TRANSITION_STATUSES + ("creating", "upgrading", "updating")
-
-
-# -- one function per AWS call ------------------------------------------------------------------
-
-def create_global_cluster(client, module, request):
-    try:
-        return client.create_global_cluster(aws_retry=True, **request)["GlobalCluster"]
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to create global cluster %s" % request["GlobalClusterIdentifier"])
-
-
-def modify_global_cluster(client, module, identifier, deletion_protection):
-    try:
-        client.modify_global_cluster(aws_retry=True, GlobalClusterIdentifier=identifier,
-                                     DeletionProtection=deletion_protection)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to modify global cluster %s" % identifier)
-
-
-def add_tags(client, module, arn, tags):
-    try:
-        client.add_tags_to_resource(aws_retry=True, ResourceName=arn, Tags=ansible_dict_to_boto3_tag_list(tags))
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to tag global cluster %s" % arn)
-
-
-def remove_tags(client, module, arn, keys):
-    try:
-        client.remove_tags_from_resource(aws_retry=True, ResourceName=arn, TagKeys=keys)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to untag global cluster %s" % arn)
-
-
-def remove_from_global_cluster(client, module, identifier, member_arn):
-    try:
-        client.remove_from_global_cluster(aws_retry=True, GlobalClusterIdentifier=identifier,
-                                          DbClusterIdentifier=member_arn)
-    except is_boto3_error_code("DBClusterNotFoundFault"):
-        return  # already gone: nothing left to detach
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg="Failed to remove %s from global cluster %s" % (member_arn, identifier))
-
-
-def delete_global_cluster(client, module, identifier):
-    try:
-        client.delete_global_cluster(aws_retry=True, GlobalClusterIdentifier=identifier)
-    except is_boto3_error_code("GlobalClusterNotFoundFault"):
-        return
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg="Failed to delete global cluster %s" % identifier)
 
 
 # -- shapes --------------------------------------------------------------------------------------
@@ -325,7 +276,7 @@ def wait_until(module, fetch, ready, description):
 
 
 def wait_available(client, module, identifier):
-    return wait_until(module, lambda: describe_global_cluster(client, module, identifier),
+    return wait_until(module, lambda: describe_global_cluster(client, identifier),
                       lambda gc: gc is not None and gc.get("Status") == "available",
                       "global cluster %s to be available" % identifier)
 
@@ -334,7 +285,7 @@ def wait_not_busy(client, module, identifier, global_cluster):
     """Let an operation already under way (creating, failing over, ...) finish before acting."""
     if global_cluster is None or global_cluster.get("Status") not in BUSY_STATUSES:
         return global_cluster
-    return wait_until(module, lambda: describe_global_cluster(client, module, identifier),
+    return wait_until(module, lambda: describe_global_cluster(client, identifier),
                       lambda gc: gc is None or gc.get("Status") not in BUSY_STATUSES,
                       "global cluster %s to finish its current operation" % identifier)
 
@@ -344,7 +295,7 @@ def wait_not_busy(client, module, identifier, global_cluster):
 def resolve_source_arn(client, module, identifier):
     if identifier.startswith("arn:"):
         return identifier
-    cluster = describe_db_cluster(client, module, identifier)
+    cluster = describe_db_cluster(client, identifier)
     if cluster is None:
         module.fail_json(msg="source_db_cluster_identifier %s was not found in %s" % (identifier, module.region))
     return cluster["DBClusterArn"]
@@ -404,9 +355,9 @@ def ensure_present(client, module, global_cluster):
         diff = {"before": {}, "after": predicted(request)}
         if module.check_mode:
             return True, {}, diff
-        create_global_cluster(client, module, request)
+        create_global_cluster(client, request)
         created = wait_available(client, module, identifier) if params["wait"] else None
-        return True, created or describe_global_cluster(client, module, identifier), diff
+        return True, created or describe_global_cluster(client, identifier), diff
 
     check_immutable(module, global_cluster)
     protection = params["deletion_protection"]
@@ -428,14 +379,14 @@ def ensure_present(client, module, global_cluster):
 
     arn = global_cluster["GlobalClusterArn"]
     if modify:
-        modify_global_cluster(client, module, identifier, protection)
+        modify_global_cluster(client, identifier, protection)
     if tags_to_remove:
-        remove_tags(client, module, arn, tags_to_remove)
+        remove_tags(client, arn, tags_to_remove)
     if tags_to_add:
-        add_tags(client, module, arn, tags_to_add)
+        add_tags(client, arn, tags_to_add)
     if modify and params["wait"]:
         return changed, wait_available(client, module, identifier), diff
-    return changed, describe_global_cluster(client, module, identifier), diff
+    return changed, describe_global_cluster(client, identifier), diff
 
 
 def ensure_absent(client, module, global_cluster):
@@ -452,18 +403,18 @@ def ensure_absent(client, module, global_cluster):
         return True, order, diff
 
     if protected:
-        modify_global_cluster(client, module, identifier, False)
+        modify_global_cluster(client, identifier, False)
         wait_available(client, module, identifier)
     for member_arn in order:
         member_client = module.client("rds", region=arn_region(member_arn),
-                                      retry_decorator=AWSRetry.jittered_backoff())
-        remove_from_global_cluster(member_client, module, identifier, member_arn)
-        wait_until(module, lambda: describe_global_cluster(client, module, identifier),
+                                      retry_decorator=RETRY)
+        remove_from_global_cluster(member_client, identifier, member_arn)
+        wait_until(module, lambda: describe_global_cluster(client, identifier),
                    lambda gc, arn=member_arn: gc is None or arn not in member_arns(gc),
                    "%s to leave global cluster %s" % (member_arn, identifier))
-    delete_global_cluster(client, module, identifier)
+    delete_global_cluster(client, identifier)
     if params["wait"]:
-        wait_until(module, lambda: describe_global_cluster(client, module, identifier),
+        wait_until(module, lambda: describe_global_cluster(client, identifier),
                    lambda gc: gc is None, "global cluster %s to be deleted" % identifier)
     return True, order, diff
 
@@ -495,19 +446,22 @@ def main():
         supports_check_mode=True,
     )
     identifier = module.params["global_cluster_identifier"]
-    client = module.client("rds", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("rds", retry_decorator=RETRY)
 
-    global_cluster = describe_global_cluster(client, module, identifier)
-    if module.params["wait"]:
-        global_cluster = wait_not_busy(client, module, identifier, global_cluster)
+    try:
+        global_cluster = describe_global_cluster(client, identifier)
+        if module.params["wait"]:
+            global_cluster = wait_not_busy(client, module, identifier, global_cluster)
 
-    if module.params["state"] == "absent":
-        changed, removed, diff = ensure_absent(client, module, global_cluster)
-        final = global_cluster if module.check_mode else describe_global_cluster(client, module, identifier)
-        module.exit_json(changed=changed, global_cluster=describe_result(final), removed_members=removed, diff=diff)
+        if module.params["state"] == "absent":
+            changed, removed, diff = ensure_absent(client, module, global_cluster)
+            final = global_cluster if module.check_mode else describe_global_cluster(client, identifier)
+            module.exit_json(changed=changed, global_cluster=describe_result(final), removed_members=removed, diff=diff)
 
-    changed, final, diff = ensure_present(client, module, global_cluster)
-    module.exit_json(changed=changed, global_cluster=describe_result(final), diff=diff)
+        changed, final, diff = ensure_present(client, module, global_cluster)
+        module.exit_json(changed=changed, global_cluster=describe_result(final), diff=diff)
+    except AnsibleAuroraError as e:
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":

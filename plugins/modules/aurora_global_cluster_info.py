@@ -107,9 +107,10 @@ replication_lag_seconds:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.payments.dr.plugins.module_utils.aurora_global import (
+    RETRY,
     TRANSITION_STATUSES,
+    AnsibleAuroraError,
     arn_resource_id,
     describe_db_cluster,
     describe_global_cluster,
@@ -130,24 +131,27 @@ def main():
     params = module.params
     if params["lag_window"] < 60:
         module.fail_json(msg="lag_window must be at least 60 seconds (one CloudWatch period), got %d" % params["lag_window"])
-    client = module.client("rds", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("rds", retry_decorator=RETRY)
 
-    global_cluster = describe_global_cluster(client, module, params["global_cluster_identifier"])
-    result = dict(changed=False, exists=global_cluster is not None, global_cluster=topology(global_cluster),
-                  in_transition=(global_cluster or {}).get("Status") in TRANSITION_STATUSES,
-                  db_cluster_arn=None, is_member=False, is_writer=False, replication_lag_seconds=None)
+    try:
+        global_cluster = describe_global_cluster(client, params["global_cluster_identifier"])
+        result = dict(changed=False, exists=global_cluster is not None, global_cluster=topology(global_cluster),
+                      in_transition=(global_cluster or {}).get("Status") in TRANSITION_STATUSES,
+                      db_cluster_arn=None, is_member=False, is_writer=False, replication_lag_seconds=None)
 
-    identifier = params["db_cluster_identifier"]
-    if identifier:
-        arn = identifier if identifier.startswith("arn:") else (describe_db_cluster(client, module, identifier) or {}).get(
-            "DBClusterArn")
-        result.update(db_cluster_arn=arn, is_member=arn in member_arns(global_cluster),
-                      is_writer=arn is not None and arn == writer_arn(global_cluster))
-        if arn is not None and result["is_member"] and not result["is_writer"]:
-            cloudwatch = module.client("cloudwatch", retry_decorator=AWSRetry.jittered_backoff())
-            result["replication_lag_seconds"] = replication_lag_seconds(
-                cloudwatch, module, arn_resource_id(arn), params["lag_window"])
-    module.exit_json(**result)
+        identifier = params["db_cluster_identifier"]
+        if identifier:
+            arn = identifier if identifier.startswith("arn:") else (describe_db_cluster(client, identifier) or {}).get(
+                "DBClusterArn")
+            result.update(db_cluster_arn=arn, is_member=arn in member_arns(global_cluster),
+                          is_writer=arn is not None and arn == writer_arn(global_cluster))
+            if arn is not None and result["is_member"] and not result["is_writer"]:
+                cloudwatch = module.client("cloudwatch", retry_decorator=RETRY)
+                result["replication_lag_seconds"] = replication_lag_seconds(
+                    cloudwatch, arn_resource_id(arn), params["lag_window"])
+        module.exit_json(**result)
+    except AnsibleAuroraError as e:
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":
