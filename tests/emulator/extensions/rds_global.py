@@ -491,9 +491,11 @@ class AuroraGlobalDatabase(Extension):
     def _publish_lag(self, gc: GlobalCluster, lag: float) -> list[dict[str, str]]:
         """One datapoint of both lag metrics for every secondary, in its own region."""
         published = []
-        # A datapoint describes the moment just measured, a little before it is published: a reader
-        # whose query ends "now" (computed before its request) must see it.
-        measured = utcnow() - timedelta(seconds=1)  # moto keeps naive UTC datetimes
+        # A datapoint describes the minute before its publication (CloudWatch reports a 1-minute
+        # metric once its minute has passed) and is stamped at that minute's middle: a reader whose
+        # query ends "now", computed before its request reached the emulator (a slow client on a
+        # loaded machine: seconds), still sees the one its request made due.
+        measured = utcnow() - timedelta(seconds=LAG_PUBLISH_INTERVAL / 2)  # moto keeps naive UTC datetimes
         for member in gc.members:
             if member.is_writer:
                 continue

@@ -286,6 +286,18 @@ def test_lag_metrics_are_there_without_any_control_call(aws, global_db):
     assert [p["Maximum"] for p in points] == [0.0]
 
 
+def test_a_slow_reader_whose_window_ended_before_its_request_still_sees_the_due_datapoint(aws, global_db):
+    """The readiness audit computes its window's end, then builds a client and sends the request:
+    on a loaded machine seconds later. The datapoint that request makes due must be in the window,
+    as the one-minute metric's last datapoint is on AWS."""
+    end = datetime.now(timezone.utc) - timedelta(seconds=10)  # as if the request arrived 10 s later
+    points = aws("cloudwatch", DR).get_metric_statistics(
+        Namespace="AWS/RDS", MetricName="AuroraGlobalDBRPOLag",
+        Dimensions=[{"Name": "DBClusterIdentifier", "Value": "payments-dr"}],
+        StartTime=end - timedelta(seconds=120), EndTime=end, Period=60, Statistics=["Maximum"])["Datapoints"]
+    assert [p["Maximum"] for p in points] == [0.0]
+
+
 def test_refused_deletes_change_nothing_and_a_protected_global_cluster_stays(aws, control, global_db):
     rds = aws("rds", PRIMARY)
     rds.modify_global_cluster(GlobalClusterIdentifier=GLOBAL_ID, DeletionProtection=True)
