@@ -96,19 +96,23 @@ BOTOCORE_DATA_CACHE = os.environ.get("DR_TEST_BOTOCORE_DATA_CACHE", "1") != "0"
 PLAYBOOK_SITE = REPO / "tests" / "playbook_site"
 
 
+def _site_path() -> str:
+    """PYTHONPATH with tests/playbook_site first, so its sitecustomize.py is the one Python loads."""
+    return os.pathsep.join(filter(None, [str(PLAYBOOK_SITE), os.environ.get("PYTHONPATH")]))
+
+
 def virtual_time_env(endpoint_url: str) -> dict:
     """The environment that makes module processes sleep on the emulator's clock at ``endpoint_url``."""
     if not VIRTUAL_TIME:
         return {}
-    path = os.pathsep.join(filter(None, [str(PLAYBOOK_SITE), os.environ.get("PYTHONPATH")]))
-    return {"PYTHONPATH": path, "DR_VIRTUAL_TIME_URL": endpoint_url}
+    return {"PYTHONPATH": _site_path(), "DR_VIRTUAL_TIME_URL": endpoint_url}
 
 
 def playbook_site_env(endpoint_url: str) -> dict:
     """What tests/playbook_site/sitecustomize.py loads in the playbook's processes."""
     env = virtual_time_env(endpoint_url)
     if BOTOCORE_DATA_CACHE:
-        env.setdefault("PYTHONPATH", os.pathsep.join(filter(None, [str(PLAYBOOK_SITE), os.environ.get("PYTHONPATH")])))
+        env.setdefault("PYTHONPATH", _site_path())
         env["DR_BOTOCORE_DATA_CACHE"] = "1"
     return env
 
