@@ -5,7 +5,7 @@
 Every call here works from any region that hosts a member, which is what lets
 the failover path run while the old primary region does not answer. Each raises
 AnsibleAuroraError (module_utils/dr_errors.py says why); a missing global cluster or
-DB cluster is None, not an error. Throttling is retried by the client, made with
+DB cluster is None, not an error. Retries: one layer, chosen by dr_retry.client with
 RETRY (``aws_retry=True`` on every call).
 """
 
@@ -17,11 +17,11 @@ import datetime
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
 from ansible_collections.payments.dr.plugins.module_utils.dr_errors import DRErrorHandler
 
-RETRY = AWSRetry.jittered_backoff()
+RETRY = dr_retry.aws_retry()
 
 # Statuses of a global cluster while a failover or switchover is under way.
 TRANSITION_STATUSES = ("failing-over", "switching-over", "modifying")

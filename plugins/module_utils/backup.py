@@ -3,8 +3,8 @@
 """The AWS Backup calls of the payments.dr modules (backup_plan, backup_recovery_points): one
 function per call.
 
-Each raises AnsibleBackupError (module_utils/dr_errors.py says why). Throttling is retried by the
-client, made with RETRY (``aws_retry=True`` on every call), and by RETRY around each paginator.
+Each raises AnsibleBackupError (module_utils/dr_errors.py says why). Retries: one layer, chosen by
+dr_retry.client with RETRY (``aws_retry=True`` on every call; paginated reads are dr_retry.paginated).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -12,10 +12,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
 from ansible_collections.payments.dr.plugins.module_utils.dr_errors import DRErrorHandler
 
-RETRY = AWSRetry.jittered_backoff()
+RETRY = dr_retry.aws_retry()
 
 
 class AnsibleBackupError(AnsibleAWSError):
@@ -29,7 +29,7 @@ class BackupErrorHandler(DRErrorHandler):
 # --- plans and their selections ------------------------------------------------------------------
 
 @BackupErrorHandler.common_error_handler("list the backup plans")
-@RETRY
+@dr_retry.paginated
 def list_plans(client):
     return client.get_paginator("list_backup_plans").paginate().build_full_result().get("BackupPlansList", [])
 
@@ -58,7 +58,7 @@ def delete_plan(client, plan_id):
 
 
 @BackupErrorHandler.common_error_handler("list the selections of backup plan {plan_id}")
-@RETRY
+@dr_retry.paginated
 def list_selections(client, plan_id):
     paginator = client.get_paginator("list_backup_selections")
     return paginator.paginate(BackupPlanId=plan_id).build_full_result().get("BackupSelectionsList", [])
@@ -74,13 +74,13 @@ def delete_selection(client, plan_id, selection_id):
 # ListBackupVaults, not DescribeBackupVault, to tell whether a vault exists: AWS answers
 # AccessDeniedException for a missing vault, which would hide a real permission problem.
 @BackupErrorHandler.common_error_handler("list the backup vaults")
-@RETRY
+@dr_retry.paginated
 def list_vaults(client):
     return client.get_paginator("list_backup_vaults").paginate().build_full_result().get("BackupVaultList", [])
 
 
 @BackupErrorHandler.common_error_handler("list the recovery points of {vault_name}")
-@RETRY
+@dr_retry.paginated
 def list_recovery_points(client, vault_name):
     paginator = client.get_paginator("list_recovery_points_by_backup_vault")
     return paginator.paginate(BackupVaultName=vault_name).build_full_result().get("RecoveryPoints", [])

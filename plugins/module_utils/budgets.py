@@ -3,7 +3,7 @@
 """The AWS Budgets calls of the payments.dr budget module: one function per call.
 
 Each raises AnsibleBudgetsError (module_utils/dr_errors.py says why); a missing budget is None,
-not an error. Throttling is retried by the client, made with RETRY (``aws_retry=True`` on every
+not an error. Retries: one layer, chosen by dr_retry.client with RETRY (``aws_retry=True`` on every
 call). Budgets answers only through its global endpoint, in BUDGETS_REGION.
 """
 
@@ -13,10 +13,10 @@ __metaclass__ = type
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
 from ansible_collections.payments.dr.plugins.module_utils.dr_errors import DRErrorHandler
 
-RETRY = AWSRetry.jittered_backoff()
+RETRY = dr_retry.aws_retry()
 BUDGETS_REGION = "us-east-1"
 
 

@@ -3,8 +3,8 @@
 """The KMS calls of the payments.dr modules (kms_replica_key, kms_alias): one function per call.
 
 Each raises AnsibleKMSError (module_utils/dr_errors.py says why); a missing key or alias is
-None, not an error. Throttling and KMS's internal errors are retried by the client, made with
-RETRY (``aws_retry=True`` on every call).
+None, not an error. Retries: one layer, chosen by dr_retry.client (RETRY adds KMS's internal
+error to the throttling codes; ``aws_retry=True`` on every call).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,12 +15,12 @@ import json
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
 from ansible_collections.payments.dr.plugins.module_utils.dr_errors import DRErrorHandler
 
-RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=["KMSInternalException"])
+RETRY = dr_retry.aws_retry("KMSInternalException")
 POLICY_NAME = "default"  # the only key policy name KMS supports
 
 
@@ -108,7 +108,7 @@ def untag_resource(client, key_arn, keys):
 # --- aliases -------------------------------------------------------------------------------------
 
 @KMSErrorHandler.common_error_handler("list the KMS aliases")
-@RETRY
+@dr_retry.paginated
 def list_aliases(client):
     """Every alias of the client's region, as ListAliases answers them (all pages)."""
     return client.get_paginator("list_aliases").paginate().build_full_result().get("Aliases", [])

@@ -202,6 +202,7 @@ removed_members:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
@@ -406,8 +407,7 @@ def ensure_absent(client, module, global_cluster):
         modify_global_cluster(client, identifier, False)
         wait_available(client, module, identifier)
     for member_arn in order:
-        member_client = module.client("rds", region=arn_region(member_arn),
-                                      retry_decorator=RETRY)
+        member_client = dr_retry.client(module, "rds", retry=RETRY, region=arn_region(member_arn))
         remove_from_global_cluster(member_client, identifier, member_arn)
         wait_until(module, lambda: describe_global_cluster(client, identifier),
                    lambda gc, arn=member_arn: gc is None or arn not in member_arns(gc),
@@ -446,7 +446,7 @@ def main():
         supports_check_mode=True,
     )
     identifier = module.params["global_cluster_identifier"]
-    client = module.client("rds", retry_decorator=RETRY)
+    client = dr_retry.client(module, "rds", retry=RETRY)
 
     try:
         global_cluster = describe_global_cluster(client, identifier)

@@ -107,6 +107,7 @@ replication_lag_seconds:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
 from ansible_collections.payments.dr.plugins.module_utils.aurora_global import (
     RETRY,
     TRANSITION_STATUSES,
@@ -131,7 +132,7 @@ def main():
     params = module.params
     if params["lag_window"] < 60:
         module.fail_json(msg="lag_window must be at least 60 seconds (one CloudWatch period), got %d" % params["lag_window"])
-    client = module.client("rds", retry_decorator=RETRY)
+    client = dr_retry.client(module, "rds", retry=RETRY)
 
     try:
         global_cluster = describe_global_cluster(client, params["global_cluster_identifier"])
@@ -146,7 +147,7 @@ def main():
             result.update(db_cluster_arn=arn, is_member=arn in member_arns(global_cluster),
                           is_writer=arn is not None and arn == writer_arn(global_cluster))
             if arn is not None and result["is_member"] and not result["is_writer"]:
-                cloudwatch = module.client("cloudwatch", retry_decorator=RETRY)
+                cloudwatch = dr_retry.client(module, "cloudwatch", retry=RETRY)
                 result["replication_lag_seconds"] = replication_lag_seconds(
                     cloudwatch, arn_resource_id(arn), params["lag_window"])
         module.exit_json(**result)

@@ -137,6 +137,7 @@ elapsed_seconds:
 import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
 from ansible_collections.payments.dr.plugins.module_utils.aurora_global import (
     RETRY,
     TRANSITION_STATUSES,
@@ -202,8 +203,8 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
     global_id, mode = params["global_cluster_identifier"], params["mode"]
-    client = module.client("rds", retry_decorator=RETRY)
-    cloudwatch = module.client("cloudwatch", retry_decorator=RETRY)
+    client = dr_retry.client(module, "rds", retry=RETRY)
+    cloudwatch = dr_retry.client(module, "cloudwatch", retry=RETRY)
 
     try:
         target_arn = resolve_target_arn(client, module, params["target_db_cluster_identifier"])

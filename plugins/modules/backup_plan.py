@@ -190,6 +190,7 @@ import re
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
 from ansible_collections.payments.dr.plugins.module_utils import backup
 from ansible_collections.payments.dr.plugins.module_utils.dr_tags import sync_tags
 
@@ -359,7 +360,7 @@ def main():
         supports_check_mode=True,
     )
     validate_params(module)
-    client = module.client("backup", retry_decorator=backup.RETRY)
+    client = dr_retry.client(module, "backup", retry=backup.RETRY)
     try:
         plan_id = find_plan_id(client, module.params["name"])
         plan = backup.get_plan(client, plan_id) if plan_id else {}

@@ -65,6 +65,7 @@ recovery_points:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
 from ansible_collections.payments.dr.plugins.module_utils import backup
 from ansible_collections.payments.dr.plugins.module_utils.dr_wait import module_wait
 
@@ -85,7 +86,7 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     name = module.params["backup_vault_name"]
-    client = module.client("backup", retry_decorator=backup.RETRY)
+    client = dr_retry.client(module, "backup", retry=backup.RETRY)
     try:
         vaults = [vault["BackupVaultName"] for vault in backup.list_vaults(client)]
         points = backup.list_recovery_points(client, name) if name in vaults else []

@@ -146,6 +146,7 @@ budget:
 import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
 from ansible_collections.payments.dr.plugins.module_utils import budgets
 from ansible_collections.payments.dr.plugins.module_utils.dr_tags import sync_tags
 
@@ -392,8 +393,8 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     validate_params(module)
     try:
-        account = module.params["account_id"] or budgets.caller_account(module.client("sts", retry_decorator=budgets.RETRY))
-        client = module.client("budgets", retry_decorator=budgets.RETRY, region=budgets.BUDGETS_REGION)
+        account = module.params["account_id"] or budgets.caller_account(dr_retry.client(module, "sts", retry=budgets.RETRY))
+        client = dr_retry.client(module, "budgets", retry=budgets.RETRY, region=budgets.BUDGETS_REGION)
         module.exit_json(**run(module, client, account))
     except budgets.AnsibleBudgetsError as e:
         module.fail_json_aws_error(e)

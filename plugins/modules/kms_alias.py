@@ -73,6 +73,7 @@ alias:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
 from ansible_collections.payments.dr.plugins.module_utils import kms
 
 
@@ -138,7 +139,7 @@ def main():
         module.fail_json(msg="%s is reserved for AWS managed keys" % name)
     wanted_key = key_id_of(module.params["target_key_id"]) if module.params["target_key_id"] else None
 
-    client = module.client("kms", retry_decorator=kms.RETRY)
+    client = dr_retry.client(module, "kms", retry=kms.RETRY)
     try:
         module.exit_json(**run(module, client, name, wanted_key))
     except kms.AnsibleKMSError as e:

@@ -131,6 +131,7 @@ import re
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.payments.dr.plugins.module_utils import kms
@@ -328,8 +329,8 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     primary = validate_params(module)
-    client = module.client("kms", retry_decorator=kms.RETRY)
-    primary_client = module.client("kms", retry_decorator=kms.RETRY, region=primary["region"])
+    client = dr_retry.client(module, "kms", retry=kms.RETRY)
+    primary_client = dr_retry.client(module, "kms", retry=kms.RETRY, region=primary["region"])
     try:
         module.exit_json(**run(module, client, primary_client, primary))
     except kms.AnsibleKMSError as e:

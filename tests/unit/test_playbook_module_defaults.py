@@ -1,5 +1,5 @@
 """module_defaults are defined once (playbooks/vars/aws_calls.yml): every play that calls AWS takes
-them from there, deploy stages with botocore's standard retries and runbooks without."""
+them from there, deploy stages with 10 botocore attempts, runbooks with 3."""
 
 import pytest
 import yaml
@@ -49,7 +49,9 @@ def test_the_cases_cover_every_stage_and_runbook():
     assert DEPLOY_STAGES | {"failover", "failback", "drill", "readiness", "destroy", "demo_summary"} <= stems
 
 
-def test_only_deploys_retry_in_botocore():
+def test_one_retry_layer_botocore_standard_mode_deploys_patient_runbooks_quick():
     calls = yaml.safe_load(AWS_CALLS.read_text())
-    assert set(calls["dr_aws_call"]) == {"region", "endpoint_url", "access_key", "secret_key"}
-    assert "aws_config" in calls["dr_aws_deploy_call"] and "dr_aws_call" in calls["dr_aws_deploy_call"]
+    assert set(calls["dr_aws_call"]) == {"region", "endpoint_url", "access_key", "secret_key", "aws_config"}
+    assert calls["dr_aws_call"]["aws_config"] == {"retries": {"mode": "standard", "max_attempts": 3}}
+    assert "dr_aws_call" in calls["dr_aws_deploy_call"]
+    assert "{'mode': 'standard', 'max_attempts': 10}" in calls["dr_aws_deploy_call"]
