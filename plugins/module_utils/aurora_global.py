@@ -15,7 +15,6 @@ __metaclass__ = type
 
 import datetime
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.payments.dr.plugins.module_utils import dr_retry
@@ -36,10 +35,7 @@ class AnsibleAuroraError(AnsibleAWSError):
 
 class AuroraErrorHandler(DRErrorHandler):
     _CUSTOM_EXCEPTION = AnsibleAuroraError
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code(["GlobalClusterNotFoundFault", "DBClusterNotFoundFault"])
+    _MISSING_CODES = ("GlobalClusterNotFoundFault", "DBClusterNotFoundFault")
 
 
 def arn_region(arn):

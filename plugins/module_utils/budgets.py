@@ -11,7 +11,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.payments.dr.plugins.module_utils import dr_retry
 from ansible_collections.payments.dr.plugins.module_utils.dr_errors import DRErrorHandler
@@ -26,10 +25,7 @@ class AnsibleBudgetsError(AnsibleAWSError):
 
 class BudgetsErrorHandler(DRErrorHandler):
     _CUSTOM_EXCEPTION = AnsibleBudgetsError
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code("NotFoundException")
+    _MISSING_CODES = ("NotFoundException",)
 
 
 def _all_pages(call, key, **kwargs):

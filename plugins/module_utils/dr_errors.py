@@ -22,6 +22,7 @@ try:
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 
 
@@ -36,7 +37,16 @@ def _described(description, func, args, kwargs):
 
 
 class DRErrorHandler(AWSErrorHandler):
-    """AWSErrorHandler whose descriptions are formatted with the call's arguments."""
+    """AWSErrorHandler whose descriptions are formatted with the call's arguments.
+
+    A service's handler sets ``_CUSTOM_EXCEPTION`` and ``_MISSING_CODES``, the error codes by which
+    it says a resource does not exist (what list/deletion handlers turn into a value)."""
+
+    _MISSING_CODES = ()
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code(list(cls._MISSING_CODES))
 
     @classmethod
     def common_error_handler(cls, description):

@@ -13,7 +13,6 @@ __metaclass__ = type
 
 import json
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
@@ -30,10 +29,7 @@ class AnsibleKMSError(AnsibleAWSError):
 
 class KMSErrorHandler(DRErrorHandler):
     _CUSTOM_EXCEPTION = AnsibleKMSError
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code("NotFoundException")
+    _MISSING_CODES = ("NotFoundException",)
 
 
 # --- keys ----------------------------------------------------------------------------------------
