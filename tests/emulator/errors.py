@@ -44,3 +44,17 @@ def error_response(call: AwsCall, status: int, code: str, message: str) -> tuple
 
 def json_response(status: int, payload: object) -> tuple[int, dict[str, str], bytes]:
     return status, {"Content-Type": "application/json"}, json.dumps(payload, default=str).encode()
+
+
+def rds_response(action: str, result: dict) -> tuple[int, dict[str, str], bytes]:
+    """An RDS (query protocol) answer to ``action``, serialized by moto from botocore's model;
+    ``result`` may hold moto's model objects (their attributes are picked by name)."""
+    from moto.core.responses import get_service_model
+    from moto.core.serialize import XFormedAttributePicker, get_serializer_class
+
+    operation = get_service_model("rds").operation_model(action)
+    serializer = get_serializer_class("rds", "query")(
+        operation_model=operation, pretty_print=False, value_picker=XFormedAttributePicker())
+    answer = serializer.serialize(result)
+    body = answer["body"]
+    return answer["status_code"], dict(answer["headers"]), body.encode() if isinstance(body, str) else body

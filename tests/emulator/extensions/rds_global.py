@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from moto.core.utils import utcnow
 
-from ..errors import error_response, json_response
+from ..errors import error_response, json_response, rds_response
 from ..request_info import AwsCall
 from .base import Extension, Response
 
@@ -265,20 +265,8 @@ class AuroraGlobalDatabase(Extension):
             "TagList": gc.tag_list,
         }
 
-    @staticmethod
-    def _serialize(action: str, result: dict[str, Any]) -> Response:
-        from moto.core.responses import get_service_model
-        from moto.core.serialize import XFormedAttributePicker, get_serializer_class
-
-        operation = get_service_model("rds").operation_model(action)
-        serializer = get_serializer_class("rds", "query")(
-            operation_model=operation, pretty_print=False, value_picker=XFormedAttributePicker())
-        answer = serializer.serialize(result)
-        body = answer["body"]
-        return answer["status_code"], dict(answer["headers"]), body.encode() if isinstance(body, str) else body
-
     def _render_response(self, action: str, gc: GlobalCluster) -> Response:
-        return self._serialize(action, {"GlobalCluster": self._render(gc)})
+        return rds_response(action, {"GlobalCluster": self._render(gc)})
 
     # -- handlers ------------------------------------------------------------------------------
     def _not_found(self, call: AwsCall, identifier: str) -> Response:
@@ -305,7 +293,7 @@ class AuroraGlobalDatabase(Extension):
                 return error_response(call, 400, "InvalidParameterValue", f"Unrecognized filter name: {name}")
             regions = set(values.get(index, []))
             clusters = [gc for gc in clusters if any(m.region in regions for m in gc.members)]
-        return self._serialize("DescribeGlobalClusters", {"GlobalClusters": [self._render(gc) for gc in clusters]})
+        return rds_response("DescribeGlobalClusters", {"GlobalClusters": [self._render(gc) for gc in clusters]})
 
     def _switchover(self, call: AwsCall) -> Response:
         return self._promote(call, allow_data_loss=False)

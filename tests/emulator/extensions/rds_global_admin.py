@@ -23,10 +23,10 @@ completion of failovers has already updated the status it checks.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from ..errors import error_response
+from ..errors import error_response, rds_response
 from ..request_info import AwsCall
 from .base import Extension, Response
 
@@ -92,18 +92,6 @@ class AuroraGlobalClusterAdmin(Extension):
     def _global_cluster(self, identifier: str) -> GlobalCluster | None:
         return self.emulator.backend("rds", GLOBAL_HOME).global_clusters.get(identifier) if identifier else None
 
-    @staticmethod
-    def _serialize(action: str, result: dict[str, Any]) -> Response:
-        from moto.core.responses import get_service_model
-        from moto.core.serialize import XFormedAttributePicker, get_serializer_class
-
-        operation = get_service_model("rds").operation_model(action)
-        serializer = get_serializer_class("rds", "query")(
-            operation_model=operation, pretty_print=False, value_picker=XFormedAttributePicker())
-        answer = serializer.serialize(result)
-        body = answer["body"]
-        return answer["status_code"], dict(answer["headers"]), body.encode() if isinstance(body, str) else body
-
     # -- handlers --------------------------------------------------------------------------
     def _modify(self, call: AwsCall) -> Response:
         identifier = call.param("GlobalClusterIdentifier", "")
@@ -120,7 +108,7 @@ class AuroraGlobalClusterAdmin(Extension):
         protection = call.param("DeletionProtection")
         if protection is not None:
             gc.deletion_protection = protection.lower() == "true"
-        return self._serialize("ModifyGlobalCluster", {"GlobalCluster": gc})
+        return rds_response("ModifyGlobalCluster", {"GlobalCluster": gc})
 
     def _tags(self, call: AwsCall, identifier: str) -> Response:
         gc = self._global_cluster(identifier)
@@ -128,11 +116,11 @@ class AuroraGlobalClusterAdmin(Extension):
             return error_response(call, 404, "GlobalClusterNotFoundFault", f"Global cluster {identifier} not found.")
         if call.action == "AddTagsToResource":
             gc.add_tags(_tags_from(call.params))
-            return self._serialize("AddTagsToResource", {})
+            return rds_response("AddTagsToResource", {})
         if call.action == "RemoveTagsFromResource":
             gc.remove_tags(_tag_keys_from(call.params))
-            return self._serialize("RemoveTagsFromResource", {})
-        return self._serialize("ListTagsForResource", {"TagList": gc.tags})
+            return rds_response("RemoveTagsFromResource", {})
+        return rds_response("ListTagsForResource", {"TagList": gc.tags})
 
 
 EXTENSIONS = [AuroraGlobalClusterAdmin]

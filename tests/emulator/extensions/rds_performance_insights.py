@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..request_info import AwsCall
+from ..errors import rds_response
 from .base import Extension
 
 _ACTIONS = ("CreateDBInstance", "ModifyDBInstance")
@@ -58,21 +59,11 @@ class RdsPerformanceInsights(Extension):
             instance.performance_insights_enabled = False
             instance.performance_insights_kms_key_id = None
             instance.performance_insights_retention_period = None
-        return self._serialize(call.action, {"DBInstance": instance})
+        return rds_response(call.action, {"DBInstance": instance})[2]
 
     def _aws_managed_key(self, region: str, instance: Any) -> str:
         return f"arn:aws:kms:{region}:{instance.account_id}:alias/aws/rds"
 
-    @staticmethod
-    def _serialize(action: str, result: dict[str, Any]) -> bytes:
-        from moto.core.responses import get_service_model
-        from moto.core.serialize import XFormedAttributePicker, get_serializer_class
-
-        operation = get_service_model("rds").operation_model(action)
-        serializer = get_serializer_class("rds", "query")(
-            operation_model=operation, pretty_print=False, value_picker=XFormedAttributePicker())
-        body = serializer.serialize(result)["body"]
-        return body.encode() if isinstance(body, str) else body
 
 
 EXTENSIONS = [RdsPerformanceInsights]

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.emulator.control import aws_client
 from tests.functional.ansible_run import WITHOUT_SECURITY, run_playbook
 
 STANDARD = {"Environment": "local", "ManagedBy": "Ansible", "Project": "PaymentProcessing",
@@ -28,11 +29,8 @@ def deployed(emulator):
 
 @pytest.mark.parametrize("region, role", [("us-east-1", "primary"), ("us-east-2", "dr")])
 def test_topic_alarms_and_dashboard_exist_and_are_tagged(deployed, emulator, region, role):
-    import boto3
-
     def client(service):
-        return boto3.client(service, region_name=region, endpoint_url=emulator.endpoint_url,
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
+        return aws_client(emulator.endpoint_url, service, region)
 
     sns = client("sns")
     topic = f"arn:aws:sns:{region}:123456789012:payments-alerts-{role}-local"
@@ -73,11 +71,8 @@ def test_bad_threshold_fails_before_any_aws_call(emulator, control):
 
 
 def test_rerun_reads_alarms_once_and_repairs_drift(emulator, control):
-    import boto3
-
     assert run_playbook("playbooks/monitoring.yml", emulator.endpoint_url, extra_vars=WITHOUT_SECURITY).rc == 0
-    cloudwatch = boto3.client("cloudwatch", region_name="us-east-1", endpoint_url=emulator.endpoint_url,
-                              aws_access_key_id="testing", aws_secret_access_key="testing")
+    cloudwatch = aws_client(emulator.endpoint_url, "cloudwatch", "us-east-1")
     # A no-op rerun only reads CloudWatch: one DescribeAlarms a region, no PutMetricAlarm, no tagging.
     control.post("counters/reset")
     assert run_playbook("playbooks/monitoring.yml", emulator.endpoint_url, extra_vars=WITHOUT_SECURITY).changed() == 0

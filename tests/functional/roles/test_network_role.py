@@ -8,10 +8,9 @@ from __future__ import annotations
 import json
 import time
 
-import boto3
 import pytest
 
-from tests.emulator.control import EmulatorControl
+from tests.emulator.control import EmulatorControl, aws_client
 from tests.functional.ansible_run import run_playbook
 
 PLAYBOOK = "playbooks/network.yml"
@@ -49,10 +48,7 @@ def deployed(emulator):
 
 @pytest.fixture(scope="module")
 def client(emulator):
-    def make(service: str, role: str):
-        return boto3.client(service, region_name=REGIONS.get(role, role), endpoint_url=emulator.endpoint_url,
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
-    return make
+    return lambda service, role: aws_client(emulator.endpoint_url, service, REGIONS.get(role, role))
 
 
 def by_name(items: list, name: str) -> dict:

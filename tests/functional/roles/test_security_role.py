@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
 
 from tests.conftest import DR, PRIMARY
-from tests.emulator.control import EmulatorControl
+from tests.emulator.control import EmulatorControl, aws_client
 from tests.functional.ansible_run import run_playbook
 
 PLAYBOOK = "playbooks/security.yml"
@@ -41,10 +40,7 @@ def endpoint(emulator):
 
 @pytest.fixture(scope="module")
 def client(endpoint):
-    def make(service, region=PRIMARY):
-        return boto3.client(service, region_name=region, endpoint_url=endpoint,
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
-    return make
+    return lambda service, region=PRIMARY: aws_client(endpoint, service, region)
 
 
 @pytest.fixture(scope="module")

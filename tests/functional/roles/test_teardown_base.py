@@ -11,12 +11,11 @@ from __future__ import annotations
 import threading
 import time
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.conftest import DR, PRIMARY, deploy_playbooks
-from tests.emulator.control import EmulatorControl
+from tests.emulator.control import EmulatorControl, aws_client
 from tests.functional.ansible_run import run_playbook
 
 ACCOUNT = "123456789012"
@@ -41,10 +40,7 @@ def endpoint(emulator):
 
 @pytest.fixture(scope="module")
 def client(endpoint):
-    def make(service, region=PRIMARY):
-        return boto3.client(service, region_name=region, endpoint_url=endpoint,
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
-    return make
+    return lambda service, region=PRIMARY: aws_client(endpoint, service, region)
 
 
 # Both tests start from security.yml and network.yml deployed once per run (an emulator snapshot,
