@@ -88,58 +88,24 @@ domain_names:
       sample: [{"base_path": "(none)", "rest_api_id": "a1b2c3d4e5", "stage": "prod"}]
 """
 
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.payments.dr.plugins.module_utils import apigateway
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
 
 
-@AWSRetry.jittered_backoff()
-def _get_domain_name(client, domain_name):
-    return client.get_domain_name(domainName=domain_name)
-
-
-@AWSRetry.jittered_backoff()
-def _get_domain_names(client):
-    return client.get_paginator("get_domain_names").paginate().build_full_result().get("items", [])
-
-
-@AWSRetry.jittered_backoff()
-def _get_base_path_mappings(client, domain_name):
-    paginator = client.get_paginator("get_base_path_mappings")
-    return paginator.paginate(domainName=domain_name).build_full_result().get("items", [])
-
-
-def find_domains(module, client, domain_name):
+def find_domains(client, domain_name):
     """The named domain (none when missing) or every domain of the region."""
     if domain_name:
-        try:
-            domain = _get_domain_name(client, domain_name)
-        except is_boto3_error_code("NotFoundException"):
-            return []
-        except (BotoCoreError, ClientError) as e:  # pylint: disable=duplicate-except
-            module.fail_json_aws(e, msg="Failed to get custom domain name %s" % domain_name)
-        domain.pop("ResponseMetadata", None)
-        return [domain]
-    try:
-        return _get_domain_names(client)
-    except (BotoCoreError, ClientError) as e:
-        module.fail_json_aws(e, msg="Failed to list custom domain names")
+        domain = apigateway.get_domain_name(client, domain_name)
+        return [domain] if domain is not None else []
+    return apigateway.get_domain_names(client)
 
 
-def base_path_mappings(module, client, domain_name):
-    try:
-        return _get_base_path_mappings(client, domain_name)
-    except is_boto3_error_code("NotFoundException"):
-        return []  # deleted between the two calls
-    except (BotoCoreError, ClientError) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg="Failed to get the base path mappings of %s" % domain_name)
+def base_path_mappings(client, domain_name):
+    mappings = apigateway.get_base_path_mappings(client, domain_name)
+    return mappings if mappings is not None else []  # deleted between the two calls
 
 
 def describe(domain, mappings):
@@ -154,12 +120,15 @@ def main():
         argument_spec=dict(domain_name=dict(type="str")),
         supports_check_mode=True,
     )
-    client = module.client("apigateway")
-    domains = find_domains(module, client, module.params["domain_name"])
-    module.exit_json(
-        changed=False,
-        domain_names=[describe(domain, base_path_mappings(module, client, domain["domainName"])) for domain in domains],
-    )
+    client = dr_retry.client(module, "apigateway", retry=apigateway.RETRY)
+    try:
+        domains = find_domains(client, module.params["domain_name"])
+        module.exit_json(
+            changed=False,
+            domain_names=[describe(domain, base_path_mappings(client, domain["domainName"])) for domain in domains],
+        )
+    except apigateway.AnsibleAPIGatewayError as e:
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":

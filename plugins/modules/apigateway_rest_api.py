@@ -130,19 +130,12 @@ api_fqdn:
 import hashlib
 import json
 
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    AWS_ERRORS = (ClientError, BotoCoreError)
-except ImportError:
-    AWS_ERRORS = ()  # AnsibleAWSModule reports the missing botocore before any call
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.payments.dr.plugins.module_utils import apigateway
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
+from ansible_collections.payments.dr.plugins.module_utils.dr_tags import sync_tags
 
 DIGEST_TAG = "payments-dr:openapi-sha256"
 DEFAULT_ACCESS_LOG_FORMAT = json.dumps({
@@ -158,12 +151,6 @@ def openapi_digest(document):
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-@AWSRetry.jittered_backoff()
-def _list_rest_apis(client):
-    # A paginator's calls bypass the client's retry wrapper: the whole listing is retried instead.
-    return [api for page in client.get_paginator("get_rest_apis").paginate() for api in page.get("items", [])]
-
-
 def api_arn(region, api_id):
     return "arn:aws:apigateway:%s::/restapis/%s" % (region, api_id)
 
@@ -171,70 +158,37 @@ def api_arn(region, api_id):
 class RestApiManager:
     def __init__(self, module):
         self.module = module
-        self.client = module.client("apigateway", retry_decorator=AWSRetry.jittered_backoff())
+        self.client = dr_retry.client(module, "apigateway", retry=apigateway.RETRY)
         self.region = module.region
         self.changed = False
 
-    def fail(self, error, msg):
-        self.module.fail_json_aws(error, msg=msg)
-
     # -- reads ------------------------------------------------------------------------
     def find_api(self, name):
-        try:
-            apis = [api for api in _list_rest_apis(self.client) if api["name"] == name]
-        except AWS_ERRORS as e:
-            self.fail(e, "Failed to list REST APIs")
+        apis = [api for api in apigateway.list_rest_apis(self.client) if api["name"] == name]
         if len(apis) > 1:
             self.module.fail_json(msg="%d REST APIs are named %s; names must be unique for this module"
                                       % (len(apis), name))
         return apis[0] if apis else None
 
     def get_stage(self, api_id, stage_name):
-        try:
-            return self.client.get_stage(aws_retry=True, restApiId=api_id, stageName=stage_name)
-        except is_boto3_error_code("NotFoundException"):
-            return None
-        except AWS_ERRORS as e:  # pylint: disable=duplicate-except
-            self.fail(e, "Failed to get stage %s of %s" % (stage_name, api_id))
+        return apigateway.get_stage(self.client, api_id, stage_name)
 
     # -- writes -----------------------------------------------------------------------
     def create_api(self, name, tags):
-        try:
-            return self.client.create_rest_api(
-                aws_retry=True, name=name, description=self.module.params["description"],
-                endpointConfiguration={"types": ["REGIONAL"]}, tags=tags)
-        except AWS_ERRORS as e:
-            self.fail(e, "Failed to create REST API %s" % name)
+        return apigateway.create_rest_api(self.client, name, self.module.params["description"], tags)
 
     def import_document(self, api_id, document):
-        try:
-            self.client.put_rest_api(aws_retry=True, restApiId=api_id, mode="overwrite",
-                                     failOnWarnings=True, body=json.dumps(document).encode("utf-8"))
-        except AWS_ERRORS as e:
-            self.fail(e, "Failed to import the OpenAPI document into %s" % api_id)
+        apigateway.put_rest_api(self.client, api_id, document)
 
     def deploy(self, api_id, stage_name, digest):
-        try:
-            return self.client.create_deployment(aws_retry=True, restApiId=api_id, stageName=stage_name,
-                                                 description="openapi %s" % digest[:12])["id"]
-        except AWS_ERRORS as e:
-            self.fail(e, "Failed to deploy %s to stage %s" % (api_id, stage_name))
+        return apigateway.create_deployment(self.client, api_id, stage_name, "openapi %s" % digest[:12])
 
     def update_tags(self, api_id, current, desired, purge):
-        to_add, to_remove = compare_aws_tags(current, desired, purge_tags=purge)
-        if not (to_add or to_remove):
-            return
-        self.changed = True
-        if self.module.check_mode:
-            return
         arn = api_arn(self.region, api_id)
-        try:
-            if to_remove:
-                self.client.untag_resource(aws_retry=True, resourceArn=arn, tagKeys=to_remove)
-            if to_add:
-                self.client.tag_resource(aws_retry=True, resourceArn=arn, tags=to_add)
-        except AWS_ERRORS as e:
-            self.fail(e, "Failed to tag REST API %s" % api_id)
+        changed, _after = sync_tags(self.module, current, desired, purge,
+                                    tag=lambda tags: apigateway.tag_resource(self.client, arn, tags),
+                                    untag=lambda keys: apigateway.untag_resource(self.client, arn, keys))
+        self.changed = self.changed or changed
 
     def stage_patches(self, stage):
         """Patch operations that bring the stage's settings to the desired ones."""
@@ -262,19 +216,10 @@ class RestApiManager:
         return patches
 
     def update_stage(self, api_id, stage_name, patches):
-        try:
-            self.client.update_stage(aws_retry=True, restApiId=api_id, stageName=stage_name,
-                                     patchOperations=patches)
-        except AWS_ERRORS as e:
-            self.fail(e, "Failed to update stage %s of %s" % (stage_name, api_id))
+        apigateway.update_stage(self.client, api_id, stage_name, patches)
 
     def delete_api(self, api_id):
-        try:
-            self.client.delete_rest_api(aws_retry=True, restApiId=api_id)
-        except is_boto3_error_code("NotFoundException"):
-            return
-        except AWS_ERRORS as e:  # pylint: disable=duplicate-except
-            self.fail(e, "Failed to delete REST API %s" % api_id)
+        apigateway.delete_rest_api(self.client, api_id)  # already gone: nothing to do
 
     # -- states -----------------------------------------------------------------------
     def ensure_present(self):
@@ -360,10 +305,13 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, required_if=[("state", "present", ["openapi"])],
                               supports_check_mode=True)
     manager = RestApiManager(module)
-    result = manager.ensure_present() if module.params["state"] == "present" else manager.ensure_absent()
-    if not module._diff:
-        result.pop("diff", None)
-    module.exit_json(changed=manager.changed, **result)
+    try:
+        result = manager.ensure_present() if module.params["state"] == "present" else manager.ensure_absent()
+        if not module._diff:
+            result.pop("diff", None)
+        module.exit_json(changed=manager.changed, **result)
+    except apigateway.AnsibleAPIGatewayError as e:
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":

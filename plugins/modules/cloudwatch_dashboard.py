@@ -93,46 +93,9 @@ validation_messages:
 
 import json
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
-
-def get_dashboard(client, module, name):
-    """The dashboard as {dashboard_name, dashboard_arn, body}, or None when it does not exist."""
-    try:
-        answer = client.get_dashboard(aws_retry=True, DashboardName=name)
-    except is_boto3_error_code("ResourceNotFound"):
-        return None
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg="Failed to get dashboard %s" % name)
-    return {
-        "dashboard_name": answer["DashboardName"],
-        "dashboard_arn": answer["DashboardArn"],
-        "body": json.loads(answer["DashboardBody"]),
-    }
-
-
-def put_dashboard(client, module, name, body):
-    try:
-        answer = client.put_dashboard(aws_retry=True, DashboardName=name, DashboardBody=json.dumps(body))
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to put dashboard %s" % name)
-    return answer.get("DashboardValidationMessages", [])
-
-
-def delete_dashboard(client, module, name):
-    try:
-        client.delete_dashboards(aws_retry=True, DashboardNames=[name])
-    except is_boto3_error_code("ResourceNotFound"):
-        return
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg="Failed to delete dashboard %s" % name)
+from ansible_collections.payments.dr.plugins.module_utils import cloudwatch
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
 
 
 def desired_body(module):
@@ -153,15 +116,15 @@ def ensure_present(client, module, name, current):
         return False, current, []
     if module.check_mode:
         return True, dict(current or {"dashboard_name": name}, body=body), []
-    messages = put_dashboard(client, module, name, body)
-    return True, get_dashboard(client, module, name), messages
+    messages = cloudwatch.put_dashboard(client, name, body)
+    return True, cloudwatch.get_dashboard(client, name), messages
 
 
 def ensure_absent(client, module, name, current):
     if current is None:
         return False
     if not module.check_mode:
-        delete_dashboard(client, module, name)
+        cloudwatch.delete_dashboard(client, name)
     return True
 
 
@@ -177,19 +140,22 @@ def main():
         supports_check_mode=True,
     )
     name = module.params["name"]
-    client = module.client("cloudwatch", retry_decorator=AWSRetry.jittered_backoff())
-    current = get_dashboard(client, module, name)
+    client = dr_retry.client(module, "cloudwatch", retry=cloudwatch.RETRY)
+    try:
+        current = cloudwatch.get_dashboard(client, name)
 
-    result = {"validation_messages": []}
-    if module.params["state"] == "present":
-        changed, dashboard, messages = ensure_present(client, module, name, current)
-        result["validation_messages"] = messages
-    else:
-        changed, dashboard = ensure_absent(client, module, name, current), {}
+        result = {"validation_messages": []}
+        if module.params["state"] == "present":
+            changed, dashboard, messages = ensure_present(client, module, name, current)
+            result["validation_messages"] = messages
+        else:
+            changed, dashboard = ensure_absent(client, module, name, current), {}
 
-    if module._diff:
-        result["diff"] = {"before": (current or {}).get("body", {}), "after": (dashboard or {}).get("body", {})}
-    module.exit_json(changed=changed, dashboard=dashboard or {}, **result)
+        if module._diff:
+            result["diff"] = {"before": (current or {}).get("body", {}), "after": (dashboard or {}).get("body", {})}
+        module.exit_json(changed=changed, dashboard=dashboard or {}, **result)
+    except cloudwatch.AnsibleCloudWatchError as e:
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":

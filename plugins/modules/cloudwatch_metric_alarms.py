@@ -179,18 +179,12 @@ retagged:
   elements: str
 """
 
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.payments.dr.plugins.module_utils import cloudwatch
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
+from ansible_collections.payments.dr.plugins.module_utils import dr_tags
 
 ALARM_SPEC = dict(
     name=dict(type="str", required=True),
@@ -267,25 +261,6 @@ def comparable(alarm):
     return result
 
 
-@AWSRetry.jittered_backoff()
-def describe_page(client, names):
-    """The metric alarms among ``names`` (at most 100, DescribeAlarms' limit), retried as one read."""
-    paginator = client.get_paginator("describe_alarms")
-    return paginator.paginate(AlarmNames=names, AlarmTypes=["MetricAlarm"]).build_full_result().get("MetricAlarms", [])
-
-
-def describe(client, module, names):
-    """The existing metric alarms among ``names``, by name."""
-    found = {}
-    for start in range(0, len(names), 100):
-        try:
-            for alarm in describe_page(client, names[start:start + 100]):
-                found[alarm["AlarmName"]] = alarm
-        except (BotoCoreError, ClientError) as e:
-            module.fail_json_aws(e, msg="Failed to describe the alarms")
-    return found
-
-
 def summary(definition, arn, tags):
     """What the module returns for one alarm: its managed fields in snake case, ARN and tags."""
     result = camel_dict_to_snake_dict(dict((k, v) for k, v in definition.items() if k in MANAGED))
@@ -293,6 +268,51 @@ def summary(definition, arn, tags):
         result["alarm_arn"] = arn
     result["tags"] = tags
     return result
+
+
+def run(module, client, wanted):
+    """Read every alarm, put the missing and drifted ones, fix the tags; the module's result."""
+    desired_tags = module.params["tags"]
+    purge_tags = module.params["purge_tags"]
+
+    existing = cloudwatch.metric_alarms_by_name(client, [p["AlarmName"] for p in wanted])
+    created, updated, retagged = [], [], []
+    before, after, results = {}, {}, []
+    for params in wanted:
+        name = params["AlarmName"]
+        current = existing.get(name)
+        if current is None:
+            created.append(name)
+            before[name] = {}
+            after[name] = dict(comparable(params), Tags=desired_tags or {})
+            if not module.check_mode:
+                cloudwatch.create_metric_alarm(client, params, desired_tags)
+            results.append(summary(params, None, desired_tags or {}))
+            continue
+
+        tags = cloudwatch.list_alarm_tags(client, current)
+        before[name] = dict(comparable(current), Tags=tags)
+        after[name] = dict(comparable(params), Tags=tags)
+
+        if comparable(current) != comparable(params):
+            updated.append(name)
+            if not module.check_mode:
+                cloudwatch.update_metric_alarm(client, params)
+
+        tags_changed, new_tags = dr_tags.sync_tags(
+            module, tags, desired_tags, purge_tags,
+            tag=lambda to_add, alarm=current: cloudwatch.tag_alarm(client, alarm, to_add),
+            untag=lambda to_remove, alarm=current: cloudwatch.untag_alarm(client, alarm, to_remove))
+        after[name]["Tags"] = new_tags
+        if tags_changed:
+            retagged.append(name)
+        results.append(summary(params if name in updated else current, current["AlarmArn"], new_tags))
+
+    return dict(
+        changed=bool(created or updated or retagged),
+        alarms=results, created=created, updated=updated, retagged=retagged,
+        diff={"before": before, "after": after},
+    )
 
 
 def main():
@@ -306,73 +326,15 @@ def main():
         ),
         supports_check_mode=True,
     )
-    client = module.client("cloudwatch", retry_decorator=AWSRetry.jittered_backoff())
+    client = dr_retry.client(module, "cloudwatch", retry=cloudwatch.RETRY)
     wanted = [put_params(alarm) for alarm in module.params["alarms"]]
     names = [p["AlarmName"] for p in wanted]
     if len(set(names)) != len(names):
         module.fail_json(msg="Alarm names must be unique; got %s" % ", ".join(sorted(set(n for n in names if names.count(n) > 1))))
-    desired_tags = module.params["tags"]
-    purge_tags = module.params["purge_tags"]
-
-    existing = describe(client, module, names)
-    created, updated, retagged = [], [], []
-    before, after, results = {}, {}, []
-    for params in wanted:
-        name = params["AlarmName"]
-        current = existing.get(name)
-        if current is None:
-            created.append(name)
-            before[name] = {}
-            after[name] = dict(comparable(params), Tags=desired_tags or {})
-            if not module.check_mode:
-                put = dict(params)
-                if desired_tags:
-                    put["Tags"] = ansible_dict_to_boto3_tag_list(desired_tags)
-                try:
-                    client.put_metric_alarm(aws_retry=True, **put)
-                except (BotoCoreError, ClientError) as e:
-                    module.fail_json_aws(e, msg="Failed to create alarm %s" % name)
-            results.append(summary(params, None, desired_tags or {}))
-            continue
-
-        try:
-            tags = boto3_tag_list_to_ansible_dict(
-                client.list_tags_for_resource(aws_retry=True, ResourceARN=current["AlarmArn"]).get("Tags", []))
-        except (BotoCoreError, ClientError) as e:
-            module.fail_json_aws(e, msg="Failed to list the tags of alarm %s" % name)
-        before[name] = dict(comparable(current), Tags=tags)
-        after[name] = dict(comparable(params), Tags=tags)
-
-        if comparable(current) != comparable(params):
-            updated.append(name)
-            if not module.check_mode:
-                try:
-                    client.put_metric_alarm(aws_retry=True, **params)
-                except (BotoCoreError, ClientError) as e:
-                    module.fail_json_aws(e, msg="Failed to update alarm %s" % name)
-
-        to_add, to_remove = ({}, []) if desired_tags is None else compare_aws_tags(tags, desired_tags, purge_tags)
-        new_tags = dict((k, v) for k, v in tags.items() if k not in to_remove)
-        new_tags.update(to_add)
-        after[name]["Tags"] = new_tags
-        if to_add or to_remove:
-            retagged.append(name)
-            if not module.check_mode:
-                try:
-                    if to_remove:
-                        client.untag_resource(aws_retry=True, ResourceARN=current["AlarmArn"], TagKeys=to_remove)
-                    if to_add:
-                        client.tag_resource(aws_retry=True, ResourceARN=current["AlarmArn"],
-                                            Tags=ansible_dict_to_boto3_tag_list(to_add))
-                except (BotoCoreError, ClientError) as e:
-                    module.fail_json_aws(e, msg="Failed to tag alarm %s" % name)
-        results.append(summary(params if name in updated else current, current["AlarmArn"], new_tags))
-
-    module.exit_json(
-        changed=bool(created or updated or retagged),
-        alarms=results, created=created, updated=updated, retagged=retagged,
-        diff={"before": before, "after": after},
-    )
+    try:
+        module.exit_json(**run(module, client, wanted))
+    except cloudwatch.AnsibleCloudWatchError as e:
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":

@@ -120,7 +120,7 @@ from ansible.module_utils.six.moves.urllib.parse import urlsplit
 from ansible.module_utils.urls import open_url
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
 from ansible_collections.payments.dr.plugins.module_utils.aurora_global import topology
 
 
@@ -131,7 +131,7 @@ class Audit:
         self.controls = []
 
     def client(self, service):
-        return self.module.client(service, retry_decorator=AWSRetry.jittered_backoff())
+        return dr_retry.client(self.module, service)
 
     def record(self, control, ok, detail, severity="critical"):
         self.controls.append(dict(region=self.region, control=control, ok=bool(ok), severity=severity, detail=detail))

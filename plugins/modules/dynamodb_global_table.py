@@ -236,97 +236,19 @@ changes:
   sample: ["enable stream (NEW_AND_OLD_IMAGES)", "create replica in us-east-2"]
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
+from ansible_collections.payments.dr.plugins.module_utils import dynamodb
+from ansible_collections.payments.dr.plugins.module_utils import kms
 from ansible_collections.payments.dr.plugins.module_utils.dr_naming import REGION_PATTERN
+from ansible_collections.payments.dr.plugins.module_utils.dr_tags import tags_after
 from ansible_collections.payments.dr.plugins.module_utils.dr_wait import module_wait
 
 REPLICA_VIEW_TYPE = "NEW_AND_OLD_IMAGES"
 AWS_MANAGED_KEY = "alias/aws/dynamodb"
 TRANSITIONAL = ("CREATING", "UPDATING", "DELETING")
 POLL_DELAY = 3
-
-
-# --- one function per AWS call ---------------------------------------------------------------
-
-def describe_table(client, module, name):
-    """The Table dict, or None when the table does not exist."""
-    try:
-        return client.describe_table(aws_retry=True, TableName=name)["Table"]
-    except is_boto3_error_code("ResourceNotFoundException"):
-        return None
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg="Failed to describe table %s" % name)
-
-
-def describe_point_in_time_recovery(client, module, name):
-    try:
-        answer = client.describe_continuous_backups(aws_retry=True, TableName=name)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to describe continuous backups of %s" % name)
-    description = answer.get("ContinuousBackupsDescription", {}).get("PointInTimeRecoveryDescription", {})
-    return description.get("PointInTimeRecoveryStatus") == "ENABLED"
-
-
-def list_tags(client, module, arn):
-    tags, token = [], None
-    try:
-        while True:
-            kwargs = {"NextToken": token} if token else {}
-            answer = client.list_tags_of_resource(aws_retry=True, ResourceArn=arn, **kwargs)
-            tags.extend(answer.get("Tags", []))
-            token = answer.get("NextToken")
-            if not token:
-                return boto3_tag_list_to_ansible_dict(tags)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to list tags of %s" % arn)
-
-
-def update_table(client, module, name, changes):
-    try:
-        client.update_table(aws_retry=True, TableName=name, **changes)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to update table %s with %s" % (name, sorted(changes)))
-
-
-def update_point_in_time_recovery(client, module, name, enabled):
-    try:
-        client.update_continuous_backups(
-            aws_retry=True, TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": enabled})
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to set point-in-time recovery of %s" % name)
-
-
-def tag_table(client, module, arn, tags):
-    try:
-        client.tag_resource(aws_retry=True, ResourceArn=arn, Tags=ansible_dict_to_boto3_tag_list(tags))
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to tag %s" % arn)
-
-
-def untag_table(client, module, arn, keys):
-    try:
-        client.untag_resource(aws_retry=True, ResourceArn=arn, TagKeys=keys)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to untag %s" % arn)
-
-
-def describe_key_arn(kms, module, key, region):
-    try:
-        return kms.describe_key(aws_retry=True, KeyId=key)["KeyMetadata"]["Arn"]
-    except is_boto3_error_code("NotFoundException"):
-        return None
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg="Failed to describe KMS key %s in %s" % (key, region))
 
 
 # --- reading and comparing state ---------------------------------------------------------------
@@ -343,8 +265,12 @@ class KeyResolver:
         if key is None or (key.startswith("arn:") and ":key/" in key):
             return key
         if (key, region) not in self.cache:
-            kms = self.module.client("kms", region=region, retry_decorator=AWSRetry.jittered_backoff())
-            self.cache[(key, region)] = describe_key_arn(kms, self.module, key, region)
+            client = dr_retry.client(self.module, "kms", retry=kms.RETRY, region=region)
+            try:
+                metadata = kms.describe_key(client, key)
+            except kms.AnsibleKMSError as e:  # an alias names a key in every region: say which
+                raise kms.AnsibleKMSError(message="%s in %s" % (e.message, region), exception=e.exception) from e
+            self.cache[(key, region)] = metadata["Arn"] if metadata else None
         return self.cache[(key, region)]
 
 
@@ -381,7 +307,7 @@ def replicas_of(table):
     return sorted(replicas, key=lambda r: r["region_name"])
 
 
-def read_state(client, module, name, table):
+def read_state(client, name, table):
     """Everything the module manages about the table, in the shape it returns."""
     return {
         "table_name": table["TableName"],
@@ -393,8 +319,8 @@ def read_state(client, module, name, table):
         "stream_specification": stream_of(table),
         "sse": sse_of(table),
         "deletion_protection": bool(table.get("DeletionProtectionEnabled")),
-        "point_in_time_recovery": describe_point_in_time_recovery(client, module, name),
-        "tags": list_tags(client, module, table["TableArn"]),
+        "point_in_time_recovery": dynamodb.describe_point_in_time_recovery(client, name),
+        "tags": dynamodb.list_tags(client, table["TableArn"]),
         "replicas": replicas_of(table),
     }
 
@@ -458,7 +384,7 @@ def plan(client, module, keys, name, current):
     steps = []
 
     def table_change(description, changes):
-        steps.append(Step(description, lambda: update_table(client, module, name, changes)))
+        steps.append(Step(description, lambda: dynamodb.update_table(client, name, changes)))
 
     stream = params["stream_specification"]
     have = current["stream_specification"]
@@ -499,7 +425,7 @@ def plan(client, module, keys, name, current):
     pitr = params["point_in_time_recovery"]
     if pitr is not None and pitr != current["point_in_time_recovery"]:
         steps.append(Step("%s point-in-time recovery" % ("enable" if pitr else "disable"),
-                          lambda: update_point_in_time_recovery(client, module, name, pitr), needs_active=False))
+                          lambda: dynamodb.update_point_in_time_recovery(client, name, pitr), needs_active=False))
         after["point_in_time_recovery"] = pitr
 
     if params["tags"] is not None:
@@ -507,12 +433,11 @@ def plan(client, module, keys, name, current):
         arn = current["table_arn"]
         if to_remove:
             steps.append(Step("remove tags %s" % ", ".join(sorted(to_remove)),
-                              lambda: untag_table(client, module, arn, to_remove), needs_active=False))
+                              lambda: dynamodb.untag_resource(client, arn, to_remove), needs_active=False))
         if to_add:
             steps.append(Step("set tags %s" % ", ".join(sorted(to_add)),
-                              lambda: tag_table(client, module, arn, to_add), needs_active=False))
-        after["tags"] = dict((k, v) for k, v in current["tags"].items() if k not in to_remove)
-        after["tags"].update(to_add)
+                              lambda: dynamodb.tag_resource(client, arn, to_add), needs_active=False))
+        after["tags"] = tags_after(current["tags"], to_add, to_remove)
 
     plan_replicas(module, keys, current, after, table_change)
     return steps, after
@@ -628,11 +553,16 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     validate_params(module)
-    name = module.params["name"]
+    client = dr_retry.client(module, "dynamodb", retry=dynamodb.RETRY)
+    try:
+        run(module, client)
+    except (dynamodb.AnsibleDynamoDBError, kms.AnsibleKMSError) as e:
+        module.fail_json_aws_error(e)
 
-    retry = AWSRetry.jittered_backoff(catch_extra_error_codes=["LimitExceededException", "ResourceInUseException"])
-    client = module.client("dynamodb", retry_decorator=retry)
-    table = describe_table(client, module, name)
+
+def run(module, client):
+    name = module.params["name"]
+    table = dynamodb.describe_table(client, name)
     if table is None:
         if not module.check_mode:
             module.fail_json(msg="table %s does not exist in %s; create it first (community.aws.dynamodb_table), or add"
@@ -643,13 +573,13 @@ def main():
     if table.get("GlobalTableVersion") == "2017.11.29":
         module.fail_json(msg="table %s is a version 2017.11.29 global table; upgrade it to 2019.11.21 first" % name)
 
-    current = read_state(client, module, name, table)
+    current = read_state(client, name, table)
     steps, planned = plan(client, module, KeyResolver(module), name, current)
     result = dict(changed=bool(steps), changes=[step.description for step in steps])
 
     if steps and not module.check_mode:
         def fetch():
-            return describe_table(client, module, name)
+            return dynamodb.describe_table(client, name)
 
         latest = table
         for step in steps:
@@ -662,7 +592,7 @@ def main():
         if module.params["wait"]:
             final = wait_until(module, fetch, final_ready(expected),
                                "table %s and its replicas (%s) to be ACTIVE" % (name, ", ".join(expected) or "none"))
-        planned = read_state(client, module, name, final)
+        planned = read_state(client, name, final)
 
     if module._diff:
         result["diff"] = {"before": comparable(current), "after": comparable(planned)}

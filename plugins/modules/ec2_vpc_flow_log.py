@@ -164,19 +164,15 @@ replaced:
   type: bool
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_specifications
 
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
+from ansible_collections.payments.dr.plugins.module_utils import ec2
 from ansible_collections.payments.dr.plugins.module_utils.dr_tags import sync_tags
 from ansible_collections.payments.dr.plugins.module_utils.dr_wait import module_wait
 
@@ -187,56 +183,6 @@ REPLACE_ON_CHANGE = {
     "max_aggregation_interval": "MaxAggregationInterval",
     "log_format": "LogFormat",
 }
-
-
-@AWSRetry.jittered_backoff()
-def _describe_flow_logs(client, **params):
-    paginator = client.get_paginator("describe_flow_logs")
-    return paginator.paginate(**params).build_full_result()["FlowLogs"]
-
-
-def describe_flow_logs(client, module, **params):
-    try:
-        return _describe_flow_logs(client, **params)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to describe flow logs")
-
-
-def create_flow_log(client, module, params):
-    try:
-        answer = client.create_flow_logs(aws_retry=True, **params)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to create a flow log for %s" % module.params["resource_id"])
-    for failure in answer.get("Unsuccessful", []):
-        error = failure.get("Error", {})
-        module.fail_json(msg="Failed to create a flow log for %s: %s %s"
-                         % (failure.get("ResourceId"), error.get("Code"), error.get("Message")))
-    return answer["FlowLogIds"][0]
-
-
-def delete_flow_log(client, module, flow_log_id):
-    try:
-        answer = client.delete_flow_logs(aws_retry=True, FlowLogIds=[flow_log_id])
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to delete flow log %s" % flow_log_id)
-    for failure in answer.get("Unsuccessful", []):
-        error = failure.get("Error", {})
-        module.fail_json(msg="Failed to delete flow log %s: %s %s"
-                         % (flow_log_id, error.get("Code"), error.get("Message")))
-
-
-def create_tags(client, module, flow_log_id, tags):
-    try:
-        client.create_tags(aws_retry=True, Resources=[flow_log_id], Tags=ansible_dict_to_boto3_tag_list(tags))
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to tag flow log %s" % flow_log_id)
-
-
-def delete_tags(client, module, flow_log_id, keys):
-    try:
-        client.delete_tags(aws_retry=True, Resources=[flow_log_id], Tags=[{"Key": key} for key in keys])
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to untag flow log %s" % flow_log_id)
 
 
 def destination_matches(module, flow_log):
@@ -252,8 +198,7 @@ def destination_matches(module, flow_log):
 
 
 def find_flow_logs(client, module):
-    candidates = describe_flow_logs(
-        client, module, Filters=[{"Name": "resource-id", "Values": [module.params["resource_id"]]}])
+    candidates = ec2.describe_flow_logs(client, filters=[{"Name": "resource-id", "Values": [module.params["resource_id"]]}])
     return [fl for fl in candidates if fl.get("ResourceId") == module.params["resource_id"]
             and destination_matches(module, fl)]
 
@@ -296,7 +241,7 @@ def normalize(flow_log):
 
 def wait_until_visible(client, module, flow_log_id):
     def fetch():
-        found = describe_flow_logs(client, module, FlowLogIds=[flow_log_id])
+        found = ec2.describe_flow_logs(client, flow_log_ids=[flow_log_id])
         return found[0] if found else None
 
     if not module.params["wait"]:
@@ -326,8 +271,8 @@ def ensure_present(client, module, existing):
     if module.check_mode:
         return True, planned(module), replaced
     if replaced:
-        delete_flow_log(client, module, current["FlowLogId"])
-    flow_log_id = create_flow_log(client, module, create_params(module))
+        ec2.delete_flow_log(client, current["FlowLogId"])
+    flow_log_id = ec2.create_flow_log(client, create_params(module))
     return True, wait_until_visible(client, module, flow_log_id) or planned(module, flow_log_id), replaced
 
 
@@ -337,8 +282,8 @@ def ensure_tags(client, module, current):
         return False, current
     changed, tags = sync_tags(module, boto3_tag_list_to_ansible_dict(current.get("Tags", [])), module.params["tags"],
                               module.params["purge_tags"],
-                              lambda wanted: create_tags(client, module, current["FlowLogId"], wanted),
-                              lambda keys: delete_tags(client, module, current["FlowLogId"], keys))
+                              lambda wanted: ec2.create_tags(client, current["FlowLogId"], wanted),
+                              lambda keys: ec2.delete_tags(client, current["FlowLogId"], keys))
     return changed, dict(current, Tags=ansible_dict_to_boto3_tag_list(tags)) if changed else current
 
 
@@ -347,8 +292,25 @@ def ensure_absent(client, module, existing):
         return False
     if not module.check_mode:
         for flow_log in existing:
-            delete_flow_log(client, module, flow_log["FlowLogId"])
+            ec2.delete_flow_log(client, flow_log["FlowLogId"])
     return True
+
+
+def run(client, module):
+    """The module's result."""
+    existing = find_flow_logs(client, module)
+    before = normalize(existing[0]) if existing else {}
+
+    if module.params["state"] == "present":
+        changed, flow_log, replaced = ensure_present(client, module, existing)
+        after = normalize(flow_log)
+    else:
+        changed, after, replaced = ensure_absent(client, module, existing), {}, False
+
+    result = dict(changed=changed, flow_log=after, replaced=replaced)
+    if module._diff:
+        result["diff"] = {"before": before, "after": after}
+    return result
 
 
 def main():
@@ -385,20 +347,11 @@ def main():
     elif params["log_group_name"]:
         module.fail_json(msg="log_group_name is only for log_destination_type=cloud-watch-logs")
 
-    client = module.client("ec2", retry_decorator=AWSRetry.jittered_backoff())
-    existing = find_flow_logs(client, module)
-    before = normalize(existing[0]) if existing else {}
-
-    if params["state"] == "present":
-        changed, flow_log, replaced = ensure_present(client, module, existing)
-        after = normalize(flow_log)
-    else:
-        changed, after, replaced = ensure_absent(client, module, existing), {}, False
-
-    result = dict(changed=changed, flow_log=after, replaced=replaced)
-    if module._diff:
-        result["diff"] = {"before": before, "after": after}
-    module.exit_json(**result)
+    client = dr_retry.client(module, "ec2", retry=ec2.RETRY)
+    try:
+        module.exit_json(**run(client, module))
+    except ec2.AnsibleEC2Error as e:
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":

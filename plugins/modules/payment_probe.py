@@ -117,16 +117,12 @@ stored:
 import json
 import time
 
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
 from ansible.module_utils.six.moves.urllib.parse import urlencode, urlsplit
 from ansible.module_utils.urls import open_url
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
+from ansible_collections.payments.dr.plugins.module_utils import dynamodb
 
 CNAME = 5
 
@@ -171,12 +167,9 @@ def send(module, url, payment, headers, doh_url, connect_url):
 
 
 def is_stored(module, table, transaction_id):
-    client = module.client("dynamodb", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        answer = client.query(aws_retry=True, TableName=table, KeyConditionExpression="transactionId = :t",
-                              ExpressionAttributeValues={":t": {"S": transaction_id}}, Limit=1)
-    except (BotoCoreError, ClientError) as e:
-        module.fail_json_aws(e, msg="Failed to read transaction %s from %s" % (transaction_id, table))
+    client = dr_retry.client(module, "dynamodb", retry=dynamodb.RETRY)
+    answer = dynamodb.query(client, table, "transaction %s" % transaction_id, "transactionId = :t",
+                            {":t": {"S": transaction_id}}, limit=1)
     return answer.get("Count", 0) > 0
 
 
@@ -221,7 +214,10 @@ def main():
                          % (params["timeout"], status, region, params["expect_region"] or "any"), **result)
     if params["table_name"]:
         transaction_id = body.get("transactionId")
-        result["stored"] = bool(transaction_id) and is_stored(module, params["table_name"], transaction_id)
+        try:
+            result["stored"] = bool(transaction_id) and is_stored(module, params["table_name"], transaction_id)
+        except dynamodb.AnsibleDynamoDBError as e:
+            module.fail_json_aws_error(e)
         if not result["stored"]:
             module.fail_json(msg="transaction %s was not found in %s in %s"
                              % (transaction_id, params["table_name"], module.region), **result)

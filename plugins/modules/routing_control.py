@@ -65,22 +65,16 @@ previous_fenced_regions:
 
 import datetime
 
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
+from ansible_collections.payments.dr.plugins.module_utils import dynamodb
 
 CONTROL_KEY = {"name": {"S": "routing"}}
+WHAT = "the routing control"
 
 
-def read_fenced(client, module, table):
-    try:
-        item = client.get_item(aws_retry=True, TableName=table, Key=CONTROL_KEY, ConsistentRead=True).get("Item")
-    except (BotoCoreError, ClientError) as e:
-        module.fail_json_aws(e, msg="Failed to read the routing control from %s" % table)
+def read_fenced(client, table):
+    item = dynamodb.get_item(client, table, CONTROL_KEY, WHAT, consistent=True)
     return sorted(value["S"] for value in (item or {}).get("fenced_regions", {}).get("L", []))
 
 
@@ -90,10 +84,7 @@ def write_fenced(client, module, table, fenced, reason):
                 reason={"S": reason},
                 updated_at={"S": datetime.datetime.now(datetime.timezone.utc).isoformat()},
                 updated_in={"S": module.region})
-    try:
-        client.put_item(aws_retry=True, TableName=table, Item=item)
-    except (BotoCoreError, ClientError) as e:
-        module.fail_json_aws(e, msg="Failed to write the routing control to %s" % table)
+    dynamodb.put_item(client, table, item, WHAT)
 
 
 def main():
@@ -106,13 +97,16 @@ def main():
         supports_check_mode=True,
     )
     table, wanted = module.params["table_name"], sorted(set(module.params["fenced_regions"]))
-    client = module.client("dynamodb", retry_decorator=AWSRetry.jittered_backoff())
-    current = read_fenced(client, module, table)
-    changed = current != wanted
-    if changed and not module.check_mode:
-        write_fenced(client, module, table, wanted, module.params["reason"])
-    module.exit_json(changed=changed, fenced_regions=wanted, previous_fenced_regions=current,
-                     diff={"before": {"fenced_regions": current}, "after": {"fenced_regions": wanted}})
+    client = dr_retry.client(module, "dynamodb", retry=dynamodb.RETRY)
+    try:
+        current = read_fenced(client, table)
+        changed = current != wanted
+        if changed and not module.check_mode:
+            write_fenced(client, module, table, wanted, module.params["reason"])
+        module.exit_json(changed=changed, fenced_regions=wanted, previous_fenced_regions=current,
+                         diff={"before": {"fenced_regions": current}, "after": {"fenced_regions": wanted}})
+    except dynamodb.AnsibleDynamoDBError as e:
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":

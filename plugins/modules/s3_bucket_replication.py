@@ -151,52 +151,16 @@ replication_configuration:
 import copy
 import re
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
+from ansible_collections.payments.dr.plugins.module_utils import s3
 
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 BUCKET_ARN = re.compile(r"^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 RTC_MINUTES = 15  # the only value S3 accepts
-NOT_CONFIGURED = "ReplicationConfigurationNotFoundError"
-
-
-# --- one function per AWS call ---------------------------------------------------------------
-
-def get_replication(client, module, bucket):
-    """The ReplicationConfiguration dict, None when the bucket has none, or False when the bucket is missing."""
-    try:
-        return client.get_bucket_replication(aws_retry=True, Bucket=bucket)["ReplicationConfiguration"]
-    except is_boto3_error_code(NOT_CONFIGURED):
-        return None
-    except is_boto3_error_code("NoSuchBucket"):  # pylint: disable=duplicate-except
-        return False
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg="Failed to get the replication configuration of %s" % bucket)
-
-
-def put_replication(client, module, bucket, configuration):
-    try:
-        client.put_bucket_replication(aws_retry=True, Bucket=bucket, ReplicationConfiguration=configuration)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to put the replication configuration of %s" % bucket)
-
-
-def delete_replication(client, module, bucket):
-    try:
-        client.delete_bucket_replication(aws_retry=True, Bucket=bucket)
-    except is_boto3_error_code(NOT_CONFIGURED):
-        return
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg="Failed to delete the replication configuration of %s" % bucket)
 
 
 # --- desired and current configuration, in one normalized shape ------------------------------
@@ -332,6 +296,37 @@ def validate_params(module):
             module.fail_json(msg=where + "id is longer than 255 characters")
 
 
+def run(client, module, bucket):
+    """The module's result."""
+    current = s3.get_bucket_replication(client, bucket)
+    if current is False and module.params["state"] == "absent":
+        return dict(changed=False, replication_configuration={})
+    if current is False:
+        if not module.check_mode:
+            module.fail_json(msg="bucket %s does not exist" % bucket)
+        module.warn("bucket %s does not exist yet; check mode assumes an earlier task creates it" % bucket)
+        current = None
+    before = normalize(current)
+
+    if module.params["state"] == "present":
+        desired = desired_configuration(module)
+        after = normalize(desired)
+        changed = after != before
+        if changed and not module.check_mode:
+            s3.put_bucket_replication(client, bucket, desired)
+            after = normalize(s3.get_bucket_replication(client, bucket))
+    else:
+        after = {}
+        changed = bool(before)
+        if changed and not module.check_mode:
+            s3.delete_bucket_replication(client, bucket)
+
+    result = dict(changed=changed, replication_configuration=to_result(after))
+    if module._diff:
+        result["diff"] = {"before": before, "after": after}
+    return result
+
+
 def main():
     rule_options = dict(
         id=dict(type="str", required=True),
@@ -362,35 +357,11 @@ def main():
     )
     validate_params(module)
     bucket = module.params["bucket"]
-    client = module.client("s3", retry_decorator=AWSRetry.jittered_backoff())
-
-    current = get_replication(client, module, bucket)
-    if current is False and module.params["state"] == "absent":
-        module.exit_json(changed=False, replication_configuration={})
-    if current is False:
-        if not module.check_mode:
-            module.fail_json(msg="bucket %s does not exist" % bucket)
-        module.warn("bucket %s does not exist yet; check mode assumes an earlier task creates it" % bucket)
-        current = None
-    before = normalize(current)
-
-    if module.params["state"] == "present":
-        desired = desired_configuration(module)
-        after = normalize(desired)
-        changed = after != before
-        if changed and not module.check_mode:
-            put_replication(client, module, bucket, desired)
-            after = normalize(get_replication(client, module, bucket))
-    else:
-        after = {}
-        changed = bool(before)
-        if changed and not module.check_mode:
-            delete_replication(client, module, bucket)
-
-    result = dict(changed=changed, replication_configuration=to_result(after))
-    if module._diff:
-        result["diff"] = {"before": before, "after": after}
-    module.exit_json(**result)
+    client = dr_retry.client(module, "s3", retry=s3.RETRY)
+    try:
+        module.exit_json(**run(client, module, bucket))
+    except s3.AnsibleS3Error as e:
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":

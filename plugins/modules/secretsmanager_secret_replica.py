@@ -66,51 +66,48 @@ replication_status:
             "status": "InSync", "status_message": "Replication succeeded"}]
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
-
-# --- one function per AWS call ---------------------------------------------------------------
-
-def describe_secret(client, module, secret_id):
-    """DescribeSecret's answer, or None when the secret does not exist."""
-    try:
-        return client.describe_secret(aws_retry=True, SecretId=secret_id)
-    except is_boto3_error_code("ResourceNotFoundException"):
-        return None
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg="Failed to describe secret %s" % secret_id)
-
-
-def replicate_secret(client, module, secret_id, region, kms_key_id):
-    replica = {"Region": region}
-    if kms_key_id:
-        replica["KmsKeyId"] = kms_key_id
-    try:
-        return client.replicate_secret_to_regions(aws_retry=True, SecretId=secret_id, AddReplicaRegions=[replica])
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to replicate secret %s into %s" % (secret_id, region))
-
-
-def remove_replica(client, module, secret_id, region):
-    try:
-        return client.remove_regions_from_replication(aws_retry=True, SecretId=secret_id, RemoveReplicaRegions=[region])
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to remove the %s replica of secret %s" % (region, secret_id))
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
+from ansible_collections.payments.dr.plugins.module_utils import secretsmanager
 
 
 # --- state ------------------------------------------------------------------------------------
 
 def replicas_of(secret):
     return [camel_dict_to_snake_dict(r) for r in (secret or {}).get("ReplicationStatus") or []]
+
+
+def run(client, module, name, replica_region):
+    """The module's result."""
+    secret = secretsmanager.describe_secret(client, name)
+    if secret is not None and secret.get("PrimaryRegion") not in (None, module.region):
+        module.fail_json(msg="%s in %s is a replica of the secret in %s; manage replicas from there"
+                         % (name, module.region, secret["PrimaryRegion"]))
+    before = replicas_of(secret)
+    has_replica = any(r["region"] == replica_region for r in before)
+
+    if module.params["state"] == "present":
+        if secret is None or secret.get("DeletedDate"):
+            module.fail_json(msg="secret %s does not exist in %s (or is scheduled for deletion)" % (name, module.region))
+        changed = not has_replica
+        after = before + [{"region": replica_region, "kms_key_id": module.params["kms_key_id"] or "",
+                           "status": "InProgress"}] if changed else before
+        if changed and not module.check_mode:
+            secretsmanager.replicate_secret_to_region(client, name, replica_region, module.params["kms_key_id"])
+            after = replicas_of(secretsmanager.describe_secret(client, name))
+    else:
+        changed = has_replica
+        after = [r for r in before if r["region"] != replica_region]
+        if changed and not module.check_mode:
+            secretsmanager.remove_region_from_replication(client, name, replica_region)
+            after = replicas_of(secretsmanager.describe_secret(client, name))
+
+    result = dict(changed=changed, replication_status=after)
+    if module._diff:
+        result["diff"] = {"before": {"replication_status": before}, "after": {"replication_status": after}}
+    return result
 
 
 def main():
@@ -125,34 +122,11 @@ def main():
     if replica_region == module.region:
         module.fail_json(msg="replica_region must differ from the secret's region (%s)" % module.region)
 
-    client = module.client("secretsmanager", retry_decorator=AWSRetry.jittered_backoff())
-    secret = describe_secret(client, module, name)
-    if secret is not None and secret.get("PrimaryRegion") not in (None, module.region):
-        module.fail_json(msg="%s in %s is a replica of the secret in %s; manage replicas from there"
-                         % (name, module.region, secret["PrimaryRegion"]))
-    before = replicas_of(secret)
-    has_replica = any(r["region"] == replica_region for r in before)
-
-    if module.params["state"] == "present":
-        if secret is None or secret.get("DeletedDate"):
-            module.fail_json(msg="secret %s does not exist in %s (or is scheduled for deletion)" % (name, module.region))
-        changed = not has_replica
-        after = before + [{"region": replica_region, "kms_key_id": module.params["kms_key_id"] or "",
-                           "status": "InProgress"}] if changed else before
-        if changed and not module.check_mode:
-            replicate_secret(client, module, name, replica_region, module.params["kms_key_id"])
-            after = replicas_of(describe_secret(client, module, name))
-    else:
-        changed = has_replica
-        after = [r for r in before if r["region"] != replica_region]
-        if changed and not module.check_mode:
-            remove_replica(client, module, name, replica_region)
-            after = replicas_of(describe_secret(client, module, name))
-
-    result = dict(changed=changed, replication_status=after)
-    if module._diff:
-        result["diff"] = {"before": {"replication_status": before}, "after": {"replication_status": after}}
-    module.exit_json(**result)
+    client = dr_retry.client(module, "secretsmanager", retry=secretsmanager.RETRY)
+    try:
+        module.exit_json(**run(client, module, name, replica_region))
+    except secretsmanager.AnsibleSecretsManagerError as e:
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":

@@ -47,13 +47,9 @@ kms_master_key_id:
   type: str
 """
 
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
+from ansible_collections.payments.dr.plugins.module_utils import sns
 
 
 def main():
@@ -63,21 +59,16 @@ def main():
         supports_check_mode=True,
     )
     topic_arn, wanted = module.params["topic_arn"], module.params["kms_master_key_id"]
-    client = module.client("sns", retry_decorator=AWSRetry.jittered_backoff())
+    client = dr_retry.client(module, "sns", retry=sns.RETRY)
     try:
-        current = client.get_topic_attributes(aws_retry=True, TopicArn=topic_arn)["Attributes"].get("KmsMasterKeyId", "")
-    except (BotoCoreError, ClientError) as e:
-        module.fail_json_aws(e, msg="Failed to read attributes of %s" % topic_arn)
-
-    changed = current != wanted
-    if changed and not module.check_mode:
-        try:
-            client.set_topic_attributes(aws_retry=True, TopicArn=topic_arn, AttributeName="KmsMasterKeyId",
-                                        AttributeValue=wanted)
-        except (BotoCoreError, ClientError) as e:
-            module.fail_json_aws(e, msg="Failed to set the KMS key of %s" % topic_arn)
-    module.exit_json(changed=changed, kms_master_key_id=wanted,
-                     diff={"before": {"kms_master_key_id": current}, "after": {"kms_master_key_id": wanted}})
+        current = sns.get_topic_attributes(client, topic_arn).get(sns.KMS_KEY_ATTRIBUTE, "")
+        changed = current != wanted
+        if changed and not module.check_mode:
+            sns.set_topic_kms_key(client, topic_arn, wanted)
+        module.exit_json(changed=changed, kms_master_key_id=wanted,
+                         diff={"before": {"kms_master_key_id": current}, "after": {"kms_master_key_id": wanted}})
+    except sns.AnsibleSNSError as e:
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":

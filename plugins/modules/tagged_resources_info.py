@@ -91,17 +91,15 @@ pending_deletion:
       type: str
 """
 
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.payments.dr.plugins.module_utils import dr_retry
+from ansible_collections.payments.dr.plugins.module_utils import kms
+from ansible_collections.payments.dr.plugins.module_utils import resource_tags
+from ansible_collections.payments.dr.plugins.module_utils import secretsmanager
 
 KMS_PENDING = ("PendingDeletion", "PendingReplicaDeletion")
+RETRIES = {"kms": kms.RETRY}
 
 
 def resource_type_of(arn):
@@ -114,51 +112,68 @@ def resource_type_of(arn):
     return "%s:%s" % (service, kind)
 
 
-@AWSRetry.jittered_backoff()
-def _tagged_pages(client, tag_filters, types):
-    kwargs = {"TagFilters": tag_filters}
-    if types:
-        kwargs["ResourceTypeFilters"] = types
-    return client.get_paginator("get_resources").paginate(**kwargs).build_full_result()["ResourceTagMappingList"]
+class Clients:
+    """The module's clients, each made once, when first needed."""
+
+    def __init__(self, module):
+        self.module = module
+        self.made = {}
+
+    def __call__(self, service):
+        if service not in self.made:
+            self.made[service] = dr_retry.client(self.module, service, retry=RETRIES.get(service, resource_tags.RETRY))
+        return self.made[service]
 
 
-@AWSRetry.jittered_backoff()
-def _roles(client):
-    return client.get_paginator("list_roles").paginate().build_full_result()["Roles"]
-
-
-def _deletion_date(module, arn, resource_type):
-    """When AWS deletes this KMS key or secret, or None when it is not scheduled for deletion."""
-    try:
-        if resource_type == "kms:key":
-            client = module.client("kms", retry_decorator=AWSRetry.jittered_backoff())
-            key = client.describe_key(aws_retry=True, KeyId=arn)["KeyMetadata"]
-            if key.get("KeyState") in KMS_PENDING:
-                return str(key.get("DeletionDate") or key["KeyState"])
-        elif resource_type == "secretsmanager:secret":
-            client = module.client("secretsmanager", retry_decorator=AWSRetry.jittered_backoff())
-            secret = client.describe_secret(aws_retry=True, SecretId=arn)
-            if secret.get("DeletedDate"):
-                return str(secret["DeletedDate"])
-    except is_boto3_error_code(["NotFoundException", "ResourceNotFoundException"]):
-        return "deleted"
-    except (BotoCoreError, ClientError) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg="Failed to read the deletion state of %s" % arn)
+def _deletion_date(clients, arn, resource_type):
+    """When AWS deletes this KMS key or secret, "deleted" when it is gone, or None when it is not
+    scheduled for deletion."""
+    if resource_type == "kms:key":
+        key = kms.describe_key(clients("kms"), arn)
+        if key is None:
+            return "deleted"
+        if key.get("KeyState") in KMS_PENDING:
+            return str(key.get("DeletionDate") or key["KeyState"])
+    elif resource_type == "secretsmanager:secret":
+        secret = secretsmanager.describe_secret(clients("secretsmanager"), arn)
+        if secret is None:
+            return "deleted"
+        if secret.get("DeletedDate"):
+            return str(secret["DeletedDate"])
     return None
 
 
-def tagged_roles(module, tags):
-    client = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
+def tagged_roles(clients, tags):
+    client = clients("iam")
     found = []
-    try:
-        for role in _roles(client):
-            role_tags = boto3_tag_list_to_ansible_dict(
-                client.list_role_tags(aws_retry=True, RoleName=role["RoleName"]).get("Tags", []))
-            if all(role_tags.get(key) == value for key, value in tags.items()):
-                found.append({"arn": role["Arn"], "resource_type": "iam:role", "tags": role_tags})
-    except (BotoCoreError, ClientError) as e:
-        module.fail_json_aws(e, msg="Failed to list IAM roles")
+    for role in resource_tags.list_roles(client):
+        role_tags = resource_tags.list_role_tags(client, role["RoleName"])
+        if all(role_tags.get(key) == value for key, value in tags.items()):
+            found.append({"arn": role["Arn"], "resource_type": "iam:role", "tags": role_tags})
     return found
+
+
+def find(module, tags):
+    """The module's result: resources carrying every tag, and those scheduled for deletion."""
+    clients = Clients(module)
+    mappings = resource_tags.get_resources(clients("resourcegroupstaggingapi"), tags,
+                                           module.params["resource_type_filters"])
+    resources, pending = [], []
+    for mapping in mappings:
+        arn = mapping["ResourceARN"]
+        resource_type = resource_type_of(arn)
+        deletion = _deletion_date(clients, arn, resource_type)
+        if deletion == "deleted":
+            continue  # gone since GetResources answered
+        if deletion:
+            pending.append({"arn": arn, "resource_type": resource_type, "deletion_date": deletion})
+            continue
+        resources.append({"arn": arn, "resource_type": resource_type,
+                          "tags": boto3_tag_list_to_ansible_dict(mapping.get("Tags", []))})
+    if module.params["include_iam_roles"]:
+        resources.extend(tagged_roles(clients, tags))
+    return dict(changed=False, resources=sorted(resources, key=lambda r: r["arn"]),
+                pending_deletion=sorted(pending, key=lambda r: r["arn"]))
 
 
 def main():
@@ -173,29 +188,10 @@ def main():
     tags = dict((str(k), str(v)) for k, v in module.params["tags"].items())
     if not tags:
         module.fail_json(msg="tags must name at least one tag: an empty filter would match every resource")
-    client = module.client("resourcegroupstaggingapi", retry_decorator=AWSRetry.jittered_backoff())
     try:
-        mappings = _tagged_pages(client, [{"Key": k, "Values": [v]} for k, v in tags.items()],
-                                 module.params["resource_type_filters"])
-    except (BotoCoreError, ClientError) as e:
-        module.fail_json_aws(e, msg="Failed to list tagged resources")
-
-    resources, pending = [], []
-    for mapping in mappings:
-        arn = mapping["ResourceARN"]
-        resource_type = resource_type_of(arn)
-        deletion = _deletion_date(module, arn, resource_type)
-        if deletion == "deleted":
-            continue  # gone since GetResources answered
-        if deletion:
-            pending.append({"arn": arn, "resource_type": resource_type, "deletion_date": deletion})
-            continue
-        resources.append({"arn": arn, "resource_type": resource_type,
-                          "tags": boto3_tag_list_to_ansible_dict(mapping.get("Tags", []))})
-    if module.params["include_iam_roles"]:
-        resources.extend(tagged_roles(module, tags))
-    module.exit_json(changed=False, resources=sorted(resources, key=lambda r: r["arn"]),
-                     pending_deletion=sorted(pending, key=lambda r: r["arn"]))
+        module.exit_json(**find(module, tags))
+    except (resource_tags.AnsibleResourceTagsError, kms.AnsibleKMSError, secretsmanager.AnsibleSecretsManagerError) as e:
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ def client_for(domains, mappings):
     client = MagicMock()
     by_name = {domain["domainName"]: domain for domain in domains}
 
-    def get_domain_name(domainName):
+    def get_domain_name(domainName, aws_retry=False):
         if domainName not in by_name:
             raise not_found("GetDomainName")
         return dict(by_name[domainName], ResponseMetadata={"HTTPStatusCode": 200})

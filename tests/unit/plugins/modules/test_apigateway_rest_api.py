@@ -4,8 +4,12 @@ from unittest.mock import MagicMock
 
 import botocore.exceptions
 import pytest
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 
+from ansible_collections.payments.dr.plugins.module_utils import apigateway
 from ansible_collections.payments.dr.plugins.modules import apigateway_rest_api as mod
+
+from .conftest import model_errors
 
 DOC = {"openapi": "3.0.1", "info": {"title": "t", "version": "1"}, "paths": {}}
 DIGEST = mod.openapi_digest(DOC)
@@ -108,6 +112,9 @@ def test_listing_the_apis_is_retried_when_throttled(run_module, monkeypatch):
     throttled = botocore.exceptions.ClientError({"Error": {"Code": "TooManyRequestsException", "Message": "x"}},
                                                 "GetRestApis")
     client.get_paginator.return_value.paginate.side_effect = [throttled] + [[{"items": [api()]}]] * 2
-    result, failed = run_module(mod, {"name": "n", "openapi": DOC}, client)
+    # The client as AnsibleAWSModule.client makes it for dr_retry.client without botocore retries configured:
+    # the listing is retried by the client's own retry layer.
+    result, failed = run_module(mod, {"name": "n", "openapi": DOC}, RetryingBotoClientWrapper(client, apigateway.RETRY))
     assert not failed and result["changed"] is False
     assert client.get_paginator.return_value.paginate.call_count == 3  # the throttled listing, again, the final read
+    assert model_errors(["apigateway"], client) == []

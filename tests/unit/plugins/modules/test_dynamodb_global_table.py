@@ -39,6 +39,25 @@ def replica(region="us-east-2", status="ACTIVE", key=None, table_class=None):
     return answer
 
 
+def paginator_of(client, operation, result_key):
+    """``client.get_paginator(operation)`` over the fake's own method: build_full_result() merges
+    the pages that method answers, following NextToken."""
+    method = getattr(client, operation)
+
+    def paginate(**params):
+        def build_full_result():
+            items, kwargs = [], {}
+            while True:
+                page = method(**params, **kwargs)
+                items.extend(page.get(result_key, []))
+                if not page.get("NextToken"):
+                    return {result_key: items}
+                kwargs = {"NextToken": page["NextToken"]}
+        return MagicMock(build_full_result=MagicMock(side_effect=build_full_result))
+
+    return MagicMock(paginate=MagicMock(side_effect=paginate))
+
+
 class FakeDynamoDB:
     """A MagicMock client that applies UpdateTable/UpdateContinuousBackups/tagging to one table."""
 
@@ -60,6 +79,8 @@ class FakeDynamoDB:
         c.tag_resource.side_effect = lambda **kw: self.tags.update({t["Key"]: t["Value"] for t in kw["Tags"]})
         c.untag_resource.side_effect = lambda **kw: [self.tags.pop(k) for k in kw["TagKeys"]]
         c.describe_key.side_effect = lambda **kw: {"KeyMetadata": {"Arn": {"alias/payments": KEY1}[kw["KeyId"]]}}
+        c.get_paginator.side_effect = lambda operation: paginator_of(
+            c, operation, {"list_tags_of_resource": "Tags"}[operation])
 
     def describe(self, **kw):
         if self.state is None:
