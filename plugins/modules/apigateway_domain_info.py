@@ -26,10 +26,7 @@ options:
       - Describe only this custom domain name; RV(domain_names) is empty when it does not exist.
       - Unset describes every custom domain name of the region.
     type: str
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.boto3]
 """
 
 EXAMPLES = r"""

@@ -76,11 +76,7 @@ options:
     type: int
 notes:
   - Check mode and diff mode are supported.
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.tags
-  - amazon.aws.boto3
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.tags, amazon.aws.boto3]
 """
 
 EXAMPLES = r"""
@@ -208,25 +204,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
     compare_aws_tags,
 )
-from ansible_collections.payments.dr.plugins.module_utils.aurora_global import (
-    RETRY,
-    TRANSITION_STATUSES,
-    AnsibleAuroraError,
-    add_tags,
-    arn_region,
-    create_global_cluster,
-    delete_global_cluster,
-    describe_db_cluster,
-    describe_global_cluster,
-    member_arns,
-    modify_global_cluster,
-    remove_from_global_cluster,
-    remove_tags,
-    topology,
-)
+from ansible_collections.payments.dr.plugins.module_utils import aurora_global
 from ansible_collections.payments.dr.plugins.module_utils.dr_wait import module_wait
 
-BUSY_STATUSES = TRANSITION_STATUSES + ("creating", "upgrading", "updating")
+BUSY_STATUSES = aurora_global.TRANSITION_STATUSES + ("creating", "upgrading", "updating")
 
 
 # -- shapes --------------------------------------------------------------------------------------
@@ -239,7 +220,7 @@ def describe_result(global_cluster):
     """The module's view of a global cluster: the shared topology plus what only this module reports."""
     if not global_cluster:
         return {}
-    result = topology(global_cluster)
+    result = aurora_global.topology(global_cluster)
     result.update(
         database_name=global_cluster.get("DatabaseName"),
         endpoint=global_cluster.get("Endpoint"),
@@ -259,7 +240,7 @@ def diff_view(global_cluster):
         "database_name": global_cluster.get("DatabaseName"),
         "storage_encrypted": global_cluster.get("StorageEncrypted"),
         "deletion_protection": global_cluster.get("DeletionProtection"),
-        "members": member_arns(global_cluster),
+        "members": aurora_global.member_arns(global_cluster),
         "tags": tags_of(global_cluster),
     }
 
@@ -277,7 +258,7 @@ def wait_until(module, fetch, ready, description):
 
 
 def wait_available(client, module, identifier):
-    return wait_until(module, lambda: describe_global_cluster(client, identifier),
+    return wait_until(module, lambda: aurora_global.describe_global_cluster(client, identifier),
                       lambda gc: gc is not None and gc.get("Status") == "available",
                       "global cluster %s to be available" % identifier)
 
@@ -286,7 +267,7 @@ def wait_not_busy(client, module, identifier, global_cluster):
     """Let an operation already under way (creating, failing over, ...) finish before acting."""
     if global_cluster is None or global_cluster.get("Status") not in BUSY_STATUSES:
         return global_cluster
-    return wait_until(module, lambda: describe_global_cluster(client, identifier),
+    return wait_until(module, lambda: aurora_global.describe_global_cluster(client, identifier),
                       lambda gc: gc is None or gc.get("Status") not in BUSY_STATUSES,
                       "global cluster %s to finish its current operation" % identifier)
 
@@ -296,7 +277,7 @@ def wait_not_busy(client, module, identifier, global_cluster):
 def resolve_source_arn(client, module, identifier):
     if identifier.startswith("arn:"):
         return identifier
-    cluster = describe_db_cluster(client, identifier)
+    cluster = aurora_global.describe_db_cluster(client, identifier)
     if cluster is None:
         module.fail_json(msg="source_db_cluster_identifier %s was not found in %s" % (identifier, module.region))
     return cluster["DBClusterArn"]
@@ -356,9 +337,9 @@ def ensure_present(client, module, global_cluster):
         diff = {"before": {}, "after": predicted(request)}
         if module.check_mode:
             return True, {}, diff
-        create_global_cluster(client, request)
+        aurora_global.create_global_cluster(client, request)
         created = wait_available(client, module, identifier) if params["wait"] else None
-        return True, created or describe_global_cluster(client, identifier), diff
+        return True, created or aurora_global.describe_global_cluster(client, identifier), diff
 
     check_immutable(module, global_cluster)
     protection = params["deletion_protection"]
@@ -380,14 +361,14 @@ def ensure_present(client, module, global_cluster):
 
     arn = global_cluster["GlobalClusterArn"]
     if modify:
-        modify_global_cluster(client, identifier, protection)
+        aurora_global.modify_global_cluster(client, identifier, protection)
     if tags_to_remove:
-        remove_tags(client, arn, tags_to_remove)
+        aurora_global.remove_tags(client, arn, tags_to_remove)
     if tags_to_add:
-        add_tags(client, arn, tags_to_add)
+        aurora_global.add_tags(client, arn, tags_to_add)
     if modify and params["wait"]:
         return changed, wait_available(client, module, identifier), diff
-    return changed, describe_global_cluster(client, identifier), diff
+    return changed, aurora_global.describe_global_cluster(client, identifier), diff
 
 
 def ensure_absent(client, module, global_cluster):
@@ -404,17 +385,17 @@ def ensure_absent(client, module, global_cluster):
         return True, order, diff
 
     if protected:
-        modify_global_cluster(client, identifier, False)
+        aurora_global.modify_global_cluster(client, identifier, False)
         wait_available(client, module, identifier)
     for member_arn in order:
-        member_client = dr_retry.client(module, "rds", retry=RETRY, region=arn_region(member_arn))
-        remove_from_global_cluster(member_client, identifier, member_arn)
-        wait_until(module, lambda: describe_global_cluster(client, identifier),
-                   lambda gc, arn=member_arn: gc is None or arn not in member_arns(gc),
+        member_client = dr_retry.client(module, "rds", retry=aurora_global.RETRY, region=aurora_global.arn_region(member_arn))
+        aurora_global.remove_from_global_cluster(member_client, identifier, member_arn)
+        wait_until(module, lambda: aurora_global.describe_global_cluster(client, identifier),
+                   lambda gc, arn=member_arn: gc is None or arn not in aurora_global.member_arns(gc),
                    "%s to leave global cluster %s" % (member_arn, identifier))
-    delete_global_cluster(client, identifier)
+    aurora_global.delete_global_cluster(client, identifier)
     if params["wait"]:
-        wait_until(module, lambda: describe_global_cluster(client, identifier),
+        wait_until(module, lambda: aurora_global.describe_global_cluster(client, identifier),
                    lambda gc: gc is None, "global cluster %s to be deleted" % identifier)
     return True, order, diff
 
@@ -446,21 +427,21 @@ def main():
         supports_check_mode=True,
     )
     identifier = module.params["global_cluster_identifier"]
-    client = dr_retry.client(module, "rds", retry=RETRY)
+    client = dr_retry.client(module, "rds", retry=aurora_global.RETRY)
 
     try:
-        global_cluster = describe_global_cluster(client, identifier)
+        global_cluster = aurora_global.describe_global_cluster(client, identifier)
         if module.params["wait"]:
             global_cluster = wait_not_busy(client, module, identifier, global_cluster)
 
         if module.params["state"] == "absent":
             changed, removed, diff = ensure_absent(client, module, global_cluster)
-            final = global_cluster if module.check_mode else describe_global_cluster(client, identifier)
+            final = global_cluster if module.check_mode else aurora_global.describe_global_cluster(client, identifier)
             module.exit_json(changed=changed, global_cluster=describe_result(final), removed_members=removed, diff=diff)
 
         changed, final, diff = ensure_present(client, module, global_cluster)
         module.exit_json(changed=changed, global_cluster=describe_result(final), diff=diff)
-    except AnsibleAuroraError as e:
+    except aurora_global.AnsibleAuroraError as e:
         module.fail_json_aws_error(e)
 
 

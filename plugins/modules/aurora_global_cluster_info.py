@@ -37,10 +37,7 @@ options:
     description: Seconds of CloudWatch history the replication lag is read over.
     type: int
     default: 300
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.boto3]
 """
 
 EXAMPLES = r"""
@@ -108,18 +105,7 @@ replication_lag_seconds:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.payments.dr.plugins.module_utils import dr_retry
-from ansible_collections.payments.dr.plugins.module_utils.aurora_global import (
-    RETRY,
-    TRANSITION_STATUSES,
-    AnsibleAuroraError,
-    arn_resource_id,
-    describe_db_cluster,
-    describe_global_cluster,
-    member_arns,
-    replication_lag_seconds,
-    topology,
-    writer_arn,
-)
+from ansible_collections.payments.dr.plugins.module_utils import aurora_global
 
 
 def main():
@@ -132,26 +118,26 @@ def main():
     params = module.params
     if params["lag_window"] < 60:
         module.fail_json(msg="lag_window must be at least 60 seconds (one CloudWatch period), got %d" % params["lag_window"])
-    client = dr_retry.client(module, "rds", retry=RETRY)
+    client = dr_retry.client(module, "rds", retry=aurora_global.RETRY)
 
     try:
-        global_cluster = describe_global_cluster(client, params["global_cluster_identifier"])
-        result = dict(changed=False, exists=global_cluster is not None, global_cluster=topology(global_cluster),
-                      in_transition=(global_cluster or {}).get("Status") in TRANSITION_STATUSES,
+        global_cluster = aurora_global.describe_global_cluster(client, params["global_cluster_identifier"])
+        result = dict(changed=False, exists=global_cluster is not None, global_cluster=aurora_global.topology(global_cluster),
+                      in_transition=(global_cluster or {}).get("Status") in aurora_global.TRANSITION_STATUSES,
                       db_cluster_arn=None, is_member=False, is_writer=False, replication_lag_seconds=None)
 
         identifier = params["db_cluster_identifier"]
         if identifier:
-            arn = identifier if identifier.startswith("arn:") else (describe_db_cluster(client, identifier) or {}).get(
+            arn = identifier if identifier.startswith("arn:") else (aurora_global.describe_db_cluster(client, identifier) or {}).get(
                 "DBClusterArn")
-            result.update(db_cluster_arn=arn, is_member=arn in member_arns(global_cluster),
-                          is_writer=arn is not None and arn == writer_arn(global_cluster))
+            result.update(db_cluster_arn=arn, is_member=arn in aurora_global.member_arns(global_cluster),
+                          is_writer=arn is not None and arn == aurora_global.writer_arn(global_cluster))
             if arn is not None and result["is_member"] and not result["is_writer"]:
-                cloudwatch = dr_retry.client(module, "cloudwatch", retry=RETRY)
-                result["replication_lag_seconds"] = replication_lag_seconds(
-                    cloudwatch, arn_resource_id(arn), params["lag_window"])
+                cloudwatch = dr_retry.client(module, "cloudwatch", retry=aurora_global.RETRY)
+                result["replication_lag_seconds"] = aurora_global.replication_lag_seconds(
+                    cloudwatch, aurora_global.arn_resource_id(arn), params["lag_window"])
         module.exit_json(**result)
-    except AnsibleAuroraError as e:
+    except aurora_global.AnsibleAuroraError as e:
         module.fail_json_aws_error(e)
 
 

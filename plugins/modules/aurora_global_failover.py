@@ -59,10 +59,7 @@ options:
     description: Seconds to wait before failing.
     default: 1800
     type: int
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.boto3]
 """
 
 EXAMPLES = r"""
@@ -138,28 +135,14 @@ import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.payments.dr.plugins.module_utils import dr_retry
-from ansible_collections.payments.dr.plugins.module_utils.aurora_global import (
-    RETRY,
-    TRANSITION_STATUSES,
-    AnsibleAuroraError,
-    arn_resource_id,
-    describe_db_cluster,
-    describe_global_cluster,
-    member_arns,
-    failover_global_cluster,
-    remove_from_global_cluster,
-    replication_lag_seconds,
-    switchover_global_cluster,
-    topology,
-    writer_arn,
-)
+from ansible_collections.payments.dr.plugins.module_utils import aurora_global
 from ansible_collections.payments.dr.plugins.module_utils.dr_wait import module_wait
 
 
 def resolve_target_arn(client, module, identifier):
     if identifier.startswith("arn:"):
         return identifier
-    cluster = describe_db_cluster(client, identifier)
+    cluster = aurora_global.describe_db_cluster(client, identifier)
     if cluster is None:
         module.fail_json(msg="target_db_cluster_identifier %s was not found in %s" % (identifier, module.region))
     return cluster["DBClusterArn"]
@@ -167,27 +150,27 @@ def resolve_target_arn(client, module, identifier):
 
 def start_promotion(client, global_id, target_arn, mode):
     if mode == "switchover":
-        switchover_global_cluster(client, global_id, target_arn)
+        aurora_global.switchover_global_cluster(client, global_id, target_arn)
     elif mode == "failover":
-        failover_global_cluster(client, global_id, target_arn)
+        aurora_global.failover_global_cluster(client, global_id, target_arn)
     else:
-        remove_from_global_cluster(client, global_id, target_arn)
+        aurora_global.remove_from_global_cluster(client, global_id, target_arn)
 
 
 def promoted(global_id, target_arn, mode, client, module):
     """A fetch/ready pair telling when the promotion has completed."""
     if mode == "detach_and_promote":
         def fetch():
-            cluster = describe_db_cluster(client, target_arn)
-            members = member_arns(describe_global_cluster(client, global_id))
+            cluster = aurora_global.describe_db_cluster(client, target_arn)
+            members = aurora_global.member_arns(aurora_global.describe_global_cluster(client, global_id))
             return {"status": (cluster or {}).get("Status"), "member": target_arn in members}
 
         return fetch, lambda state: state["status"] == "available" and not state["member"]
 
     def fetch():
-        return describe_global_cluster(client, global_id)
+        return aurora_global.describe_global_cluster(client, global_id)
 
-    return fetch, lambda gc: gc is not None and gc.get("Status") == "available" and writer_arn(gc) == target_arn
+    return fetch, lambda gc: gc is not None and gc.get("Status") == "available" and aurora_global.writer_arn(gc) == target_arn
 
 
 def main():
@@ -203,31 +186,31 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
     global_id, mode = params["global_cluster_identifier"], params["mode"]
-    client = dr_retry.client(module, "rds", retry=RETRY)
-    cloudwatch = dr_retry.client(module, "cloudwatch", retry=RETRY)
+    client = dr_retry.client(module, "rds", retry=aurora_global.RETRY)
+    cloudwatch = dr_retry.client(module, "cloudwatch", retry=aurora_global.RETRY)
 
     try:
         target_arn = resolve_target_arn(client, module, params["target_db_cluster_identifier"])
         fetch, ready = promoted(global_id, target_arn, mode, client, module)
-        global_cluster = describe_global_cluster(client, global_id)
-        result = dict(changed=False, target_db_cluster_arn=target_arn, previous_writer_arn=writer_arn(global_cluster),
+        global_cluster = aurora_global.describe_global_cluster(client, global_id)
+        result = dict(changed=False, target_db_cluster_arn=target_arn, previous_writer_arn=aurora_global.writer_arn(global_cluster),
                       replication_lag_seconds=None, elapsed_seconds=0.0)
 
         # An operation already under way (a rerun after an interrupted runbook): let it finish first.
-        if global_cluster and global_cluster.get("Status") in TRANSITION_STATUSES and params["wait"]:
-            global_cluster = wait_until(module, lambda: describe_global_cluster(client, global_id),
-                                        lambda gc: gc is None or gc.get("Status") not in TRANSITION_STATUSES,
+        if global_cluster and global_cluster.get("Status") in aurora_global.TRANSITION_STATUSES and params["wait"]:
+            global_cluster = wait_until(module, lambda: aurora_global.describe_global_cluster(client, global_id),
+                                        lambda gc: gc is None or gc.get("Status") not in aurora_global.TRANSITION_STATUSES,
                                         "global cluster %s to finish its current operation" % global_id)
 
         if ready(fetch()):
-            module.exit_json(global_cluster=topology(global_cluster), **result)
+            module.exit_json(global_cluster=aurora_global.topology(global_cluster), **result)
         if global_cluster is None:
             module.fail_json(msg="global cluster %s was not found in %s" % (global_id, module.region))
-        if target_arn not in member_arns(global_cluster):
+        if target_arn not in aurora_global.member_arns(global_cluster):
             module.fail_json(msg="%s is not a member of global cluster %s (members: %s)"
-                             % (target_arn, global_id, ", ".join(member_arns(global_cluster))))
+                             % (target_arn, global_id, ", ".join(aurora_global.member_arns(global_cluster))))
 
-        lag = replication_lag_seconds(cloudwatch, arn_resource_id(target_arn), params["lag_window"])
+        lag = aurora_global.replication_lag_seconds(cloudwatch, aurora_global.arn_resource_id(target_arn), params["lag_window"])
         result["replication_lag_seconds"] = lag
         limit = params["max_replication_lag"]
         if mode == "switchover" and limit is not None and lag is not None and lag > limit:
@@ -236,15 +219,15 @@ def main():
 
         result["changed"] = True
         if module.check_mode:
-            module.exit_json(global_cluster=topology(global_cluster), **result)
+            module.exit_json(global_cluster=aurora_global.topology(global_cluster), **result)
 
         started = time.monotonic()
         start_promotion(client, global_id, target_arn, mode)
         if params["wait"]:
             wait_until(module, fetch, ready, "%s of %s to %s" % (mode, global_id, target_arn))
         result["elapsed_seconds"] = round(time.monotonic() - started, 3)
-        module.exit_json(global_cluster=topology(describe_global_cluster(client, global_id)), **result)
-    except AnsibleAuroraError as e:
+        module.exit_json(global_cluster=aurora_global.topology(aurora_global.describe_global_cluster(client, global_id)), **result)
+    except aurora_global.AnsibleAuroraError as e:
         module.fail_json_aws_error(e)
 
 

@@ -35,10 +35,7 @@ options:
       - The dashboard body, as a dictionary (typically C(widgets)) or a JSON string.
       - Required when O(state=present).
     type: raw
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.boto3]
 """
 
 EXAMPLES = r"""

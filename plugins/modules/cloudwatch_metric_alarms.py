@@ -110,11 +110,7 @@ options:
         type: list
         elements: str
         default: []
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.tags
-  - amazon.aws.boto3
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.tags, amazon.aws.boto3]
 notes:
   - Supports check mode and diff mode.
 """

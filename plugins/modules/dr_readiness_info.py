@@ -73,10 +73,7 @@ options:
     description: Age of the newest recovery point above which the backup control fails (a warning).
     type: int
     default: 26
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.boto3]
 """
 
 EXAMPLES = r"""

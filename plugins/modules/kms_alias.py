@@ -34,10 +34,7 @@ options:
       - Id or ARN of the key the alias names. Required when O(state=present).
       - With O(state=absent), when set, the alias is deleted only while it names that key.
     type: str
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.boto3]
 """
 
 EXAMPLES = r"""

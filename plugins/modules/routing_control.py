@@ -35,10 +35,7 @@ options:
     description: Why, recorded with the change (for example the runbook and its mode).
     type: str
     default: ''
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.boto3]
 """
 
 EXAMPLES = r"""

@@ -97,10 +97,7 @@ options:
           - Replication metrics and events (C(s3:Replication:OperationMissedThreshold)) with a 15 minute threshold.
           - Defaults to the value of O(rules[].replication_time).
         type: bool
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.boto3]
 """
 
 EXAMPLES = r"""

@@ -71,6 +71,19 @@ def model_errors(services: list[str], client: MagicMock) -> list[str]:
     return errors
 
 
+def client_for(fake) -> MagicMock:
+    """A MagicMock client whose calls are answered by ``fake``'s public methods of the same name."""
+    client = MagicMock()
+    for name in [n for n in dir(fake) if not n.startswith("_") and callable(getattr(fake, n))]:
+        getattr(client, name).side_effect = getattr(fake, name)
+    return client
+
+
+def calls_made(client: MagicMock, names) -> list[str]:
+    """Which of the operations ``names`` were called on ``client``, in the order of ``names``."""
+    return [name for name in names if getattr(client, name).called]
+
+
 @pytest.fixture
 def fake_time(monkeypatch) -> FakeTime:
     fake = FakeTime()

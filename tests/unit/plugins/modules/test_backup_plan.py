@@ -7,6 +7,7 @@ import botocore.exceptions
 import pytest
 
 from ansible_collections.payments.dr.plugins.modules import backup_plan
+from .conftest import calls_made, client_for
 
 DR_VAULT = "arn:aws:backup:us-east-2:123456789012:backup-vault:payments-vault-dr-test"
 WRITES = ("create_backup_plan", "update_backup_plan", "delete_backup_plan", "tag_resource", "untag_resource",
@@ -91,15 +92,8 @@ class FakeBackup:
             self.tags[ResourceArn].pop(key, None)
 
 
-def client_for(fake):
-    client = MagicMock()
-    for name in [n for n in dir(fake) if not n.startswith("_") and callable(getattr(fake, n))]:
-        getattr(client, name).side_effect = getattr(fake, name)
-    return client
-
-
 def writes(client):
-    return [name for name in WRITES if getattr(client, name).called]
+    return calls_made(client, WRITES)
 
 
 @pytest.mark.parametrize("deleted_twin", [False, True])

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import copy
-from unittest.mock import MagicMock
 
 import botocore.exceptions
 import pytest
 
 from ansible_collections.payments.dr.plugins.modules import budget
+from .conftest import calls_made, client_for
 
 ACCOUNT = "123456789012"
 ARN = f"arn:aws:budgets::{ACCOUNT}:budget/payments-dr-global-test"
@@ -94,15 +94,8 @@ class FakeBudgets:
             self.tags.pop(key)
 
 
-def client_for(fake):
-    client = MagicMock()
-    for name in [n for n in dir(fake) if not n.startswith("_") and callable(getattr(fake, n))]:
-        getattr(client, name).side_effect = getattr(fake, name)
-    return client
-
-
 def writes(client):
-    return [name for name in WRITES if getattr(client, name).called]
+    return calls_made(client, WRITES)
 
 
 def test_creates_the_budget_with_its_alert_and_tags(run_module):

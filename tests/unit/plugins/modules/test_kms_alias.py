@@ -7,6 +7,7 @@ import botocore.exceptions
 import pytest
 
 from ansible_collections.payments.dr.plugins.modules import kms_alias
+from .conftest import calls_made
 
 KEY = "mrk-1234abcd12ab34cd56ef1234567890ab"
 KEY_ARN = f"arn:aws:kms:us-east-1:123456789012:key/{KEY}"
@@ -27,7 +28,7 @@ def kms_client(aliases):
 
 
 def writes(client):
-    return [name for name in WRITES if getattr(client, name).called]
+    return calls_made(client, WRITES)
 
 
 @pytest.mark.parametrize("aliases, target, expected_writes", [

@@ -8,6 +8,7 @@ import botocore.exceptions
 import pytest
 
 from ansible_collections.payments.dr.plugins.modules import kms_replica_key
+from .conftest import calls_made, client_for
 
 KEY_ID = "mrk-1234abcd12ab34cd56ef1234567890ab"
 PRIMARY = f"arn:aws:kms:us-east-1:123456789012:key/{KEY_ID}"
@@ -103,15 +104,8 @@ class FakeKms:
         self.keys[KeyId]["KeyState"] = "PendingDeletion"
 
 
-def client_for(fake):
-    client = MagicMock()
-    for name in [n for n in dir(fake) if not n.startswith("_") and callable(getattr(fake, n))]:
-        getattr(client, name).side_effect = getattr(fake, name)
-    return client
-
-
 def writes(client):
-    return [name for name in WRITES if getattr(client, name).called]
+    return calls_made(client, WRITES)
 
 
 def test_creates_the_replica_with_its_own_properties(run_module):

@@ -6,6 +6,7 @@ import botocore.exceptions
 import pytest
 
 from ansible_collections.payments.dr.plugins.modules import secretsmanager_secret_replica
+from .conftest import calls_made
 
 NAME = "payments-db-credentials-global-test"
 DR_KEY = "arn:aws:kms:us-east-2:123456789012:key/mrk-1234"
@@ -26,7 +27,7 @@ def secrets_client(secret):
 
 
 def writes(client):
-    return [name for name in WRITES if getattr(client, name).called]
+    return calls_made(client, WRITES)
 
 
 def test_absent_removes_the_replica(run_module):
