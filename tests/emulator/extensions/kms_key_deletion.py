@@ -1,6 +1,12 @@
-"""KMS ScheduleKeyDeletion and CancelKeyDeletion as AWS answers them, multi-Region keys included.
+"""KMS key states as AWS answers them: ScheduleKeyDeletion, CancelKeyDeletion, EnableKey and
+DisableKey, multi-Region keys included.
 
 moto 5.2.5 differs from AWS here:
+- ``EnableKey`` / ``DisableKey`` given a key ARN fail with a 500 (moto looks the ARN up as a key
+  id); AWS takes the key id or the key ARN. A key pending deletion can be neither enabled nor
+  disabled (``KMSInvalidStateException``: "Key states of AWS KMS keys", KMS Developer Guide); moto
+  enables it, leaving a key that is both enabled and scheduled for deletion. A rebuild after a
+  teardown cancels the deletion first, then enables the key, in that order.
 - ``ScheduleKeyDeletion`` / ``CancelKeyDeletion`` given a key ARN fail with a 500 (moto looks the
   ARN up as a key id); AWS takes the key id or the key ARN.
 - A multi-Region primary key that still has replica keys is scheduled like any key. On AWS it goes
@@ -37,7 +43,8 @@ class KmsKeyDeletion(Extension):
     order = 35
 
     def intercept(self, call: AwsCall) -> Response | None:
-        if call.service != "kms" or call.action not in ("ScheduleKeyDeletion", "CancelKeyDeletion"):
+        if call.service != "kms" or call.action not in ("ScheduleKeyDeletion", "CancelKeyDeletion",
+                                                        "EnableKey", "DisableKey"):
             return None
         key_ref = call.param("KeyId", "")
         key = self._key(call.region, key_ref)
@@ -45,6 +52,8 @@ class KmsKeyDeletion(Extension):
             return error_response(call, 400, "NotFoundException", f"Key '{key_ref}' does not exist")
         if call.action == "CancelKeyDeletion":
             return self._cancel(call, key)
+        if call.action in ("EnableKey", "DisableKey"):
+            return self._enable(call, key, call.action == "EnableKey")
         return self._schedule(call, key)
 
     def after(self, call: AwsCall, status: int, body: bytes) -> bytes | None:
@@ -95,6 +104,13 @@ class KmsKeyDeletion(Extension):
         key.deletion_date = utcnow() + timedelta(days=window)
         return _json({"KeyId": key.arn, "DeletionDate": unix_time(key.deletion_date),
                       "KeyState": key.key_state, "PendingWindowInDays": window})
+
+    @staticmethod
+    def _enable(call: AwsCall, key, enabled: bool) -> Response:
+        if key.key_state in PENDING:
+            return error_response(call, 400, "KMSInvalidStateException", f"{key.arn} is pending deletion.")
+        key.enabled, key.key_state = enabled, "Enabled" if enabled else "Disabled"
+        return _json({})
 
     @staticmethod
     def _cancel(call: AwsCall, key) -> Response:

@@ -1,4 +1,4 @@
-"""KMS key deletion as AWS schedules it: by ARN, replicas before their primary, no rescheduling."""
+"""KMS key states as AWS sets them: deletion by ARN, replicas before their primary, no rescheduling, no enabling a key pending deletion."""
 
 from __future__ import annotations
 
@@ -60,3 +60,31 @@ def test_primary_with_replicas_waits_for_them(aws, control):
         kms.schedule_key_deletion(KeyId=primary["Arn"], PendingWindowInDays=10)
     assert error_code(err) == "KMSInvalidStateException"
 
+
+
+@pytest.mark.parametrize("by", ["Arn", "KeyId"])
+def test_a_key_pending_deletion_is_enabled_only_after_its_deletion_is_cancelled(aws, control, by):
+    """What a rebuild after a teardown does: EnableKey is refused while the key is pending deletion,
+    then, after CancelKeyDeletion (the key is Disabled), enables it; by key id or key ARN."""
+    kms = aws("kms", PRIMARY)
+    key = kms.create_key(MultiRegion=True)["KeyMetadata"]
+    kms.schedule_key_deletion(KeyId=key["Arn"], PendingWindowInDays=7)
+    for call in (kms.enable_key, kms.disable_key):
+        with pytest.raises(ClientError) as err:
+            call(KeyId=key[by])
+        assert error_code(err) == "KMSInvalidStateException"
+    assert kms.describe_key(KeyId=key["Arn"])["KeyMetadata"]["KeyState"] == "PendingDeletion"
+
+    kms.cancel_key_deletion(KeyId=key[by])
+    kms.enable_key(KeyId=key[by])
+    metadata = kms.describe_key(KeyId=key["Arn"])["KeyMetadata"]
+    assert metadata["KeyState"] == "Enabled" and metadata["Enabled"] is True
+    kms.disable_key(KeyId=key[by])
+    assert kms.describe_key(KeyId=key["Arn"])["KeyMetadata"]["KeyState"] == "Disabled"
+
+
+def test_enabling_a_key_of_another_region_by_arn_is_not_found(aws, control):
+    key = aws("kms", PRIMARY).create_key()["KeyMetadata"]
+    with pytest.raises(ClientError) as err:
+        aws("kms", DR).enable_key(KeyId=key["Arn"])
+    assert error_code(err) == "NotFoundException"
