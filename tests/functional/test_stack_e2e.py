@@ -179,7 +179,7 @@ def live_keys(emulator, region):
             and key["KeyState"] not in ("PendingDeletion", "PendingReplicaDeletion")]
 
 
-def test_destroy_leaves_nothing_behind(stack, emulator):
+def test_destroy_leaves_nothing_behind_and_the_stack_rebuilds(stack, emulator):
     regions = ("us-east-1", "us-east-2")
     before = {region: tagged_for_the_environment(emulator, region) for region in regions}
     assert all(len(found) > 30 for found in before.values()), before
@@ -210,3 +210,18 @@ def test_destroy_leaves_nothing_behind(stack, emulator):
     iam = aws_client(emulator.endpoint_url, "iam", "us-east-1")
     assert [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith("payments")] == []
     assert aws_client(emulator.endpoint_url, "route53", "us-east-1").list_hosted_zones()["HostedZones"] == []
+
+    # Rebuilt with the same suffix while the keys are pending deletion and the secret is scheduled
+    # for deletion (as on AWS for days after a teardown): site.yml cancels the key deletions and
+    # re-enables the keys, restores the secret with its value, recreates what was deleted; the
+    # stack then passes readiness, serves a payment, and a rerun changes nothing.
+    rebuilt = run_playbook("site.yml", emulator.endpoint_url, timeout=1800)
+    assert rebuilt.rc == 0, rebuilt.failures() or rebuilt.stdout[-4000:]
+    for region in regions:
+        assert len(live_keys(emulator, region)) == 1, region
+    ready = run_playbook("playbooks/readiness.yml", emulator.endpoint_url, timeout=900)
+    assert ready.rc == 0, ready.failures() or ready.stdout[-4000:]
+    status, body = pay(emulator, api_host(emulator, "us-east-1", "primary"), "e2e-rebuilt-0001")
+    assert status == 201 and len(records(emulator, "us-east-2", body["transactionId"])) == 1, body
+    again = run_playbook("site.yml", emulator.endpoint_url, timeout=1800)
+    assert again.rc == 0 and again.changed() == 0, again.changed_tasks() or again.failures()
