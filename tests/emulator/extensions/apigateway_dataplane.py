@@ -2,10 +2,14 @@
 
 moto's execute-api emulation works only in decorator mode (in server mode such
 a request ends up in S3's NoSuchBucket) and ignores AWS_PROXY, so this
-extension answers stage requests itself.  Two addressings, both on the
+extension answers stage requests itself.  Three addressings, all on the
 emulator's port:
 
 - ``Host: {api_id}.execute-api.{region}.amazonaws.com`` with path ``/{stage}/{resource...}``;
+- ``Host: {custom domain}`` with path ``/{base path}/{resource...}``: the request reaches the
+  region whose regional domain name public DNS answers for the host (Route 53's records and
+  health checks, as a client's resolver would see them), then the domain's base path mapping
+  picks the API and stage, as API Gateway does ("Working with API mappings for REST APIs");
 - ``/restapis/{api_id}/{stage}/_user_request_/{resource...}`` (LocalStack's form, handy for curl).
 
 A request is routed as API Gateway does: the stage's deployment (resources and
@@ -38,6 +42,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import unquote
 
 from ..request_info import AwsCall
 from .base import Extension, Response
@@ -184,6 +189,8 @@ class ApiGatewayDataPlane(Extension):
         by_path = _USER_REQUEST.match(call.path)
         if by_path is not None:
             return self.dispatch(call, by_path["api"], None, by_path["stage"], by_path["path"] or "/", None)
+        if call.service in (None, "execute-api") and host:
+            return self._custom_domain(call, host.split(":", 1)[0].rstrip("."))
         return None
 
     def after(self, call: AwsCall, status: int, body: bytes) -> bytes | None:
@@ -217,6 +224,42 @@ class ApiGatewayDataPlane(Extension):
             if api_id in backend.apis:
                 return region
         return None
+
+    def _custom_domain(self, call: AwsCall, name: str) -> Response | None:
+        """A request to a custom domain: the region its DNS answer reaches, then the base path mapping."""
+        from moto.backends import get_backend
+
+        from .route53_dataplane import Route53DataPlane
+
+        holders = {region: backend.domain_names[name]
+                   for region, backend in list(dict.items(get_backend("apigateway")[self.emulator.account_id]))
+                   if name in backend.domain_names}
+        if not holders:
+            return None
+        # The emulator stands in for the network: the request reaches the regional endpoint that
+        # public DNS (the hosted zones, with their health checks) answers for the name.
+        dns = next(e for e in self.emulator.extensions if isinstance(e, Route53DataPlane))
+        answer = dns.resolve(name, "A", public_only=True)
+        targets = [value.rstrip(".").lower() for value in (answer or {}).get("values", [])]
+        reached = [region for region, domain in holders.items()
+                   if any(t == domain.regional_domain_name.lower() or f".{region}." in f".{t}." for t in targets)]
+        if not reached and answer is None and len(holders) == 1:
+            reached = list(holders)
+        if not reached:
+            return _gateway_answer(403, "Forbidden", "ForbiddenException")
+        region = reached[0]
+        mappings = self.emulator.backend("apigateway", region).base_path_mappings.get(name, {})
+        first, _, rest = call.path.lstrip("/").partition("/")
+        mapping, path = mappings.get(unquote(first)) if first else None, "/" + rest
+        if mapping is None:
+            mapping, path = mappings.get("(none)"), call.path or "/"
+        if mapping is None:
+            return _gateway_answer(403, "Forbidden", "ForbiddenException")
+        stage = mapping.stage
+        if stage is None:  # a mapping without a stage serves every stage: the next segment names it
+            stage, _, rest = path.lstrip("/").partition("/")
+            path = "/" + rest
+        return self.dispatch(call, mapping.rest_api_id, region, stage, path, name)
 
     def dispatch(self, call: AwsCall, api_id: str, region: str | None, stage_name: str, path: str,
                  domain: str | None) -> Response:

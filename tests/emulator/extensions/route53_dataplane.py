@@ -391,11 +391,14 @@ class Route53DataPlane(Extension):
         return 200, {"Content-Type": "text/xml", "x-amzn-RequestId": str(uuid.uuid4())}, body.encode()
 
     # -- DNS answers ---------------------------------------------------------------------------
-    def resolve(self, name: str, record_type: str, depth: int = 0) -> dict[str, Any] | None:
-        """Route 53's answer for name/type from the hosted zones, or None (NXDOMAIN/NODATA)."""
+    def resolve(self, name: str, record_type: str, depth: int = 0,
+                public_only: bool = False) -> dict[str, Any] | None:
+        """Route 53's answer for name/type from the hosted zones, or None (NXDOMAIN/NODATA);
+        ``public_only`` answers as the internet sees it (private zones answer only inside their VPCs)."""
         wanted = name.rstrip(".").lower()
         zones = [z for z in list(self._backend().zones.values())
-                 if wanted == z.name.rstrip(".").lower() or wanted.endswith("." + z.name.rstrip(".").lower())]
+                 if (wanted == z.name.rstrip(".").lower() or wanted.endswith("." + z.name.rstrip(".").lower()))
+                 and not (public_only and z.private_zone)]
         if not zones or depth > 8:
             return None
         zone = max(zones, key=lambda z: (len(z.name), not z.private_zone))  # most specific, public first

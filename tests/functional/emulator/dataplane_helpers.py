@@ -80,3 +80,20 @@ def http(endpoint: str, method: str, path: str, host: str | None = None, body: A
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as err:
         return err.code, dict(err.headers), err.read()
+
+
+def issued_certificate(aws: Callable, region: str, domain: str, zone_name: str | None = None) -> str:
+    """Request an ACM certificate for ``domain`` and validate it through a public hosted zone
+    (created when missing), as ACM's DNS validation needs; returns its ARN, ISSUED."""
+    r53 = aws("route53", "us-east-1")
+    zone_name = zone_name or domain.split(".", 1)[1]
+    zones = [z for z in r53.list_hosted_zones()["HostedZones"] if z["Name"] == zone_name.rstrip(".") + "."]
+    zone = zones[0]["Id"] if zones else r53.create_hosted_zone(
+        Name=zone_name, CallerReference=f"validation-{zone_name}")["HostedZone"]["Id"]
+    acm = aws("acm", region)
+    arn = acm.request_certificate(DomainName=domain, ValidationMethod="DNS")["CertificateArn"]
+    record = acm.describe_certificate(CertificateArn=arn)["Certificate"]["DomainValidationOptions"][0]["ResourceRecord"]
+    r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "UPSERT", "ResourceRecordSet": {
+        "Name": record["Name"], "Type": "CNAME", "TTL": 300, "ResourceRecords": [{"Value": record["Value"]}]}}]})
+    assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"] == "ISSUED"
+    return arn
