@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The API Gateway calls of the payments.dr modules (apigateway_rest_api, apigateway_domain_info):
+"""The API Gateway calls of the payments.dr modules (apigateway_rest_api, apigateway_domain,
+apigateway_domain_info):
 one function per call.
 
 Each raises AnsibleAPIGatewayError (module_utils/dr_errors.py says why); a missing stage, domain
@@ -103,6 +104,46 @@ def get_base_path_mappings(client, domain_name):
     """The domain's base path mappings (all pages), or None when the domain does not exist."""
     paginator = client.get_paginator("get_base_path_mappings")
     return paginator.paginate(domainName=domain_name).build_full_result().get("items", [])
+
+
+@APIGatewayErrorHandler.common_error_handler("create custom domain name {domain_name}")
+def create_domain_name(client, domain_name, certificate_arn, security_policy, tags):
+    """A regional custom domain name served with ``certificate_arn``."""
+    domain = client.create_domain_name(aws_retry=True, domainName=domain_name, regionalCertificateArn=certificate_arn,
+                                       endpointConfiguration={"types": ["REGIONAL"]}, securityPolicy=security_policy,
+                                       tags=tags)
+    domain.pop("ResponseMetadata", None)
+    return domain
+
+
+@APIGatewayErrorHandler.common_error_handler("update custom domain name {domain_name}")
+def update_domain_name(client, domain_name, patches):
+    client.update_domain_name(aws_retry=True, domainName=domain_name, patchOperations=patches)
+
+
+@APIGatewayErrorHandler.deletion_error_handler("delete custom domain name {domain_name}")
+def delete_domain_name(client, domain_name):
+    """True when deleted (with its base path mappings), False when it was already gone."""
+    client.delete_domain_name(aws_retry=True, domainName=domain_name)
+    return True
+
+
+@APIGatewayErrorHandler.common_error_handler("map base path {base_path} of {domain_name}")
+def create_base_path_mapping(client, domain_name, base_path, api_id, stage):
+    client.create_base_path_mapping(aws_retry=True, domainName=domain_name, basePath=base_path, restApiId=api_id,
+                                    stage=stage)
+
+
+@APIGatewayErrorHandler.common_error_handler("update base path {base_path} of {domain_name}")
+def update_base_path_mapping(client, domain_name, base_path, patches):
+    client.update_base_path_mapping(aws_retry=True, domainName=domain_name, basePath=base_path,
+                                    patchOperations=patches)
+
+
+@APIGatewayErrorHandler.deletion_error_handler("delete base path {base_path} of {domain_name}")
+def delete_base_path_mapping(client, domain_name, base_path):
+    client.delete_base_path_mapping(aws_retry=True, domainName=domain_name, basePath=base_path)
+    return True
 
 
 # --- tags ----------------------------------------------------------------------------------------

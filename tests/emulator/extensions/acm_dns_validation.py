@@ -8,8 +8,9 @@ certificates for one name share one record); the certificate stays ``PENDING_VAL
 every name's record is published in public DNS, then is ``ISSUED``. Here:
 
 - ``DescribeCertificate`` answers each name's own record (name ``_<token>.<domain>.``, value
-  ``_<token>.<random>.acm-validations.aws.``, derived from the account and the name) and its
-  ``ValidationStatus`` (``PENDING_VALIDATION`` or ``SUCCESS``);
+  ``_<token>.<random>.acm-validations.aws.``, derived from the account and the name), its
+  ``ValidationStatus`` (``PENDING_VALIDATION`` or ``SUCCESS``) and ``InUseBy`` (the custom domains
+  serving with it, which moto never fills in);
 - before any ACM call of a region, each pending certificate there is checked against the hosted
   zones (public ones, answered by the Route 53 data plane): when every name's CNAME resolves to its
   value, the certificate is ``ISSUED``; moto's timer never issues one;
@@ -65,6 +66,8 @@ class AcmDnsValidation(Extension):
         answer = json.loads(body)
         certificate = answer.get("Certificate", {})
         issued = certificate.get("Status") == "ISSUED"
+        certificate["InUseBy"] = [f"arn:aws:apigateway:{call.region}::/domainnames/{name}"
+                                  for name in self.users_of(call.region, certificate.get("CertificateArn", ""))]
         for option in certificate.get("DomainValidationOptions", []):
             option["ResourceRecord"] = validation_record(self.emulator.account_id, option["DomainName"])
             option["ValidationStatus"] = "SUCCESS" if issued else "PENDING_VALIDATION"

@@ -1,7 +1,8 @@
-"""API Gateway TagResource / UntagResource / GetTags on REST APIs.
+"""API Gateway TagResource / UntagResource / GetTags on REST APIs and custom domain names.
 
 moto routes /tags/{arn} only for stages; a REST API's ARN
-(arn:aws:apigateway:{region}::/restapis/{id}) holds slashes, so those calls
+(arn:aws:apigateway:{region}::/restapis/{id}) or a domain name's
+(arn:aws:apigateway:{region}::/domainnames/{name}) holds slashes, so those calls
 end in a 404. AWS answers them as documented: PUT (TagResource) and DELETE
 (UntagResource, ?tagKeys=...) return 204, GET (GetTags) returns {"tags": {...}}.
 """
@@ -10,12 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import unquote
 
 from ..errors import error_response
 from ..request_info import AwsCall
 from .base import Extension, Response
 
-_REST_API_TAGS = re.compile(r"^/tags/arn:aws[a-z-]*:apigateway:(?P<region>[a-z0-9-]+)::/restapis/(?P<api_id>[^/]+)$")
+_TAGGED = re.compile(r"^/tags/arn:aws[a-z-]*:apigateway:(?P<region>[a-z0-9-]+)::/"
+                     r"(?P<kind>restapis|domainnames)/(?P<id>[^/]+)$")
 
 
 class ApiGatewayRestApiTags(Extension):
@@ -25,12 +28,18 @@ class ApiGatewayRestApiTags(Extension):
     def intercept(self, call: AwsCall) -> Response | None:
         if call.service != "apigateway":
             return None
-        match = _REST_API_TAGS.match(call.path)
+        match = _TAGGED.match(unquote(call.path))
         if match is None:
             return None
-        api = self.emulator.backend("apigateway", match["region"]).apis.get(match["api_id"])
+        backend = self.emulator.backend("apigateway", match["region"])
+        if match["kind"] == "restapis":
+            api = backend.apis.get(match["id"])
+            missing = "Invalid API identifier specified"
+        else:
+            api = backend.domain_names.get(match["id"])
+            missing = "Invalid domain name identifier specified"
         if api is None:
-            return error_response(call, 404, "NotFoundException", "Invalid API identifier specified")
+            return error_response(call, 404, "NotFoundException", missing)
         if call.method == "GET":
             return 200, {"Content-Type": "application/json"}, json.dumps({"tags": api.tags or {}}).encode()
         if call.method == "PUT":

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from tests.functional.ansible_run import play, run_playbook
+from tests.functional.emulator.dataplane_helpers import issued_certificate
 
 DOMAIN = "api.payments.local.example.com"
 
 
 def test_reads_the_domain_and_its_mapping_only_where_it_exists(emulator, aws):
-    apigateway, acm = aws("apigateway", "us-east-2"), aws("acm", "us-east-2")
-    certificate = acm.request_certificate(DomainName=DOMAIN)["CertificateArn"]
+    apigateway = aws("apigateway", "us-east-2")
+    certificate = issued_certificate(aws, "us-east-2", DOMAIN)
     api = apigateway.create_rest_api(name="payments-api-dr-test")["id"]
     root = apigateway.get_resources(restApiId=api)["items"][0]["id"]
     apigateway.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
