@@ -99,6 +99,7 @@ BASE_NAMES = {
 # Families named after another family's base: family -> (that family, suffix to its base).
 DERIVED_NAMES = {
     "aurora_master_secret": ("aurora", "-master"),  # the secret aurora_global makes when none is given
+    "api_certificate": ("api", "-certificate"),  # the Name tag of the certificate of the API's custom domain
 }
 # Families whose base no input overrides: spelled once here, for the role that creates them, its
 # absent tasks and any reader.

@@ -333,7 +333,11 @@ def ensure_absent(module, client, r53):
     changes = []
     records = records_of(certificate) if certificate else []
     if certificate is not None:
-        if certificate.get("InUseBy"):
+        if certificate.get("InUseBy") and module.check_mode:
+            # An earlier task of the same run (not run in check mode) may be the one removing them.
+            module.warn("certificate %s is in use by %s: deleting it needs those gone first"
+                        % (certificate["CertificateArn"], ", ".join(certificate["InUseBy"])))
+        elif certificate.get("InUseBy"):
             module.fail_json(msg="certificate %s is in use by %s: remove those first"
                              % (certificate["CertificateArn"], ", ".join(certificate["InUseBy"])),
                              certificate=describe(certificate))

@@ -43,6 +43,8 @@ def api_tier(emulator):
         cloudwatch, sns = aws_client(emulator.endpoint_url, "cloudwatch", region), aws_client(emulator.endpoint_url, "sns", region)
         found[region] = {
             "domains": [d["domainName"] for d in apigateway.get_domain_names().get("items", [])],
+            "certificates": [c["DomainName"] for c in aws_client(emulator.endpoint_url, "acm", region).list_certificates()[
+                "CertificateSummaryList"]],
             "apis": [a["name"] for a in apigateway.get_rest_apis().get("items", [])],
             "functions": [f["FunctionName"] for f in aws_client(emulator.endpoint_url, "lambda", region).list_functions()["Functions"]],
             "log_groups": [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]],
@@ -72,20 +74,18 @@ def destroy(emulator, check=False, **extra_vars):
 
 @pytest.fixture
 def deployed(emulator):
-    """The API tier in both regions, each served through a regional custom domain."""
+    """The API tier in both regions, each served through a regional custom domain on a certificate
+    the deploy requested and validated through the zone."""
     fresh(emulator)
-    certificates = {region: aws_client(emulator.endpoint_url, "acm", region).request_certificate(DomainName=API_NAME)["CertificateArn"]
-                    for region in REGIONS}
     run = run_playbook(stages("preflight", "dynamodb", "monitoring", "api", "dns"), emulator.endpoint_url,
-                       extra_vars={"lambda_apigw_certificate_arn": "{{ %r[region] }}" % certificates,
-                                   **WITHOUT_SECURITY, **WITHOUT_NETWORK, **WITHOUT_AURORA}, timeout=1200)
+                       extra_vars={**WITHOUT_SECURITY, **WITHOUT_NETWORK, **WITHOUT_AURORA}, timeout=1200)
     assert run.rc == 0, run.failures() or run.stdout[-3000:]
     return api_tier(emulator)
 
 
 def test_check_deletes_nothing_destroy_deletes_the_api_tier_and_a_second_run_changes_nothing(deployed, emulator):
     for region, role in REGIONS.items():
-        assert deployed[region]["domains"] == [API_NAME], region
+        assert deployed[region]["domains"] == deployed[region]["certificates"] == [API_NAME], region
         assert deployed[region]["apis"] == [f"payments-api-{role}-local"]
         assert len(deployed[region]["alarms"]) == {"primary": 12, "dr": 8}[role]  # us-east-1 has the DNS alarms
     assert deployed["global"]["zones"] == [ZONE] and len(deployed["global"]["health_checks"]) == 2
@@ -124,10 +124,11 @@ def test_a_given_zone_and_another_environments_resources_survive_a_half_deployed
     given = {"route53_failover_hosted_zone_id": zone_id.split("/")[-1]}
     targets = {f"route53_failover_{kind}_fqdns": {role: f"abc{role}.execute-api.{region}.amazonaws.com"
                                                    for region, role in REGIONS.items()} for kind in ("target", "probe")}
+    targets["route53_failover_target_zone_ids"] = {"primary": "Z1UJRXOUMOOFQ8", "dr": "ZOJJZC49E0EPZ"}
     run = run_playbook(stages("preflight", "monitoring", "dns"), emulator.endpoint_url, extra_vars=dict(given, **targets, **WITHOUT_SECURITY))
     assert run.rc == 0, run.failures() or run.stdout[-3000:]
     before = api_tier(emulator)
-    assert ("api." + ZONE, "CNAME", "primary") in before["global"]["records"]
+    assert ("api." + ZONE, "A", "primary") in before["global"]["records"]
     assert len(before["global"]["health_checks"]) == 3
 
     destroy(emulator, **given)
