@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The API Gateway calls of the payments.dr modules (apigateway_rest_api, apigateway_domain,
-apigateway_domain_info):
+apigateway_domain_info, apigateway_account):
 one function per call.
 
 Each raises AnsibleAPIGatewayError (module_utils/dr_errors.py says why); a missing stage, domain
@@ -144,6 +144,18 @@ def update_base_path_mapping(client, domain_name, base_path, patches):
 def delete_base_path_mapping(client, domain_name, base_path):
     client.delete_base_path_mapping(aws_retry=True, domainName=domain_name, basePath=base_path)
     return True
+
+
+# --- account ---------------------------------------------------------------------------------------
+
+@APIGatewayErrorHandler.common_error_handler("read the API Gateway account settings")
+def get_account(client):
+    return client.get_account(aws_retry=True)
+
+
+@APIGatewayErrorHandler.common_error_handler("update the API Gateway account settings")
+def update_account(client, patches):
+    client.update_account(aws_retry=True, patchOperations=patches)
 
 
 # --- tags ----------------------------------------------------------------------------------------

@@ -108,6 +108,7 @@ FIXED_NAMES = {
     "internet_gateway": "payments-igw",
     "flow_logs": "payments-vpc-flow-logs",  # the log group (per region) and its delivery role (global)
     "lambda_role": "payments-lambda",  # the function's execution role
+    "apigateway_logs_role": "payments-apigateway-logs",  # the API Gateway account's CloudWatch Logs role
     "dashboard": "payments-dr",
     "budget": "payments-dr",
     "health_check": "payments-api-health",

@@ -24,7 +24,7 @@ description:
   - Certificates are regional. API Gateway regional custom domains, load balancers and the like need a
     certificate of their own region; CloudFront needs one in us-east-1.
   - With O(state=absent) the certificate is deleted; ACM refuses while a service still uses it, and the
-    error names the users. O(remove_validation_records=true) also deletes the validation records: only
+    error names the users. O(remove_validation_records=true) also deletes the validation records - only
     when no certificate of the name remains in any region, since ACM renews through them.
 author:
   - payments.dr maintainers (@payments-dr)
@@ -135,6 +135,7 @@ changes:
 
 import hashlib
 import re
+import uuid
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
@@ -240,8 +241,10 @@ def record_changes(r53, zone_id, records, action):
 
 
 def request_token(params):
-    """Same request, same token: a retried RequestCertificate answers the certificate it made."""
-    identity = "|".join([params["name_tag"], params["domain_name"]] + sorted(params["subject_alternative_names"]))
+    """One token per run: a RequestCertificate retried within the run answers the certificate it made,
+    and a later run (after a teardown, say) never gets back a deleted one. A run that stopped after its
+    request finds that certificate by its Name tag, set by the request itself."""
+    identity = "|".join([params["name_tag"], params["domain_name"], uuid.uuid4().hex])
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
 
 
@@ -359,7 +362,7 @@ def validation_records_in_zone(r53, zone_id, names):
     """ACM validation CNAMEs (``_<token>.<name>`` to ``*.acm-validations.aws``) of ``names`` in the zone."""
     found = []
     for record in route53.list_record_sets(r53, zone_id):
-        label, _, rest = record["Name"].rstrip(".").lower().partition(".")
+        label, rest = (record["Name"].rstrip(".").lower().split(".", 1) + [""])[:2]
         values = [v["Value"] for v in record.get("ResourceRecords", [])]
         if (record["Type"] == "CNAME" and label.startswith("_") and rest in [n.lstrip("*.") for n in names]
                 and values and all(v.rstrip(".").endswith(".acm-validations.aws") for v in values)):

@@ -18,7 +18,7 @@ description:
     C(regionalCertificateArn), so it patches the certificate on every run and never reports C(changed=false);
     it has no check mode and deletes a missing domain with an error. This module compares what the domain
     returns, changes only what differs (C(UpdateDomainName), mapping by mapping), and honours check mode and diff.
-  - The certificate is checked before any write, as API Gateway will: an ACM certificate of the module's
+  - The certificate is checked before any write, as API Gateway will - an ACM certificate of the module's
     region, C(ISSUED), whose names cover O(domain_name).
   - Deleting a domain deletes its mappings. The records pointing at the domain are not touched.
 author:

@@ -11,6 +11,8 @@ from typing import Any, Callable
 
 from botocore.exceptions import ClientError
 
+from tests.emulator.control import EmulatorControl
+
 ASSUME_LAMBDA = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
 
@@ -30,6 +32,9 @@ def create_function(aws: Callable, region: str, name: str, source: str, **kwargs
         role = iam.get_role(RoleName="dr-test-lambda")["Role"]["Arn"]
     except ClientError:
         role = iam.create_role(RoleName="dr-test-lambda", AssumeRolePolicyDocument=ASSUME_LAMBDA)["Role"]["Arn"]
+        # IAM is eventually consistent: wait out the emulator's propagation delay (virtual time).
+        control = EmulatorControl(iam.meta.endpoint_url)
+        control.advance_clock(control.get("iam-propagation/settings")["propagation_seconds"])
     kwargs.setdefault("Handler", "app.handler")
     return aws("lambda", region).create_function(
         FunctionName=name, Runtime="python3.12", Role=role, Code={"ZipFile": package(source)}, **kwargs

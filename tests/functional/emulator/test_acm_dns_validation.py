@@ -64,3 +64,12 @@ def test_a_certificate_in_use_by_a_custom_domain_cannot_be_deleted(aws, control)
     client.delete_domain_name(domainName=DOMAIN)
     aws("acm", PRIMARY).delete_certificate(CertificateArn=arn)
     assert aws("acm", PRIMARY).list_certificates()["CertificateSummaryList"] == []
+
+
+def test_a_deleted_certificates_idempotency_token_requests_a_new_one(aws, control):
+    acm = aws("acm", PRIMARY)
+    first = acm.request_certificate(DomainName=DOMAIN, IdempotencyToken="rebuild01")["CertificateArn"]
+    assert acm.request_certificate(DomainName=DOMAIN, IdempotencyToken="rebuild01")["CertificateArn"] == first
+    acm.delete_certificate(CertificateArn=first)
+    second = acm.request_certificate(DomainName=DOMAIN, IdempotencyToken="rebuild01")["CertificateArn"]  # moto: 500
+    assert second != first and _certificate(acm, second)["Status"] == "PENDING_VALIDATION"

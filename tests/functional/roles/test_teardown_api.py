@@ -89,7 +89,11 @@ def test_check_deletes_nothing_destroy_deletes_the_api_tier_and_a_second_run_cha
         assert deployed[region]["apis"] == [f"payments-api-{role}-local"]
         assert len(deployed[region]["alarms"]) == {"primary": 12, "dr": 8}[role]  # us-east-1 has the DNS alarms
     assert deployed["global"]["zones"] == [ZONE] and len(deployed["global"]["health_checks"]) == 2
-    assert deployed["global"]["roles"] == ["payments-lambda-dr-local", "payments-lambda-primary-local"]
+    assert deployed["global"]["roles"] == ["payments-apigateway-logs-global-local", "payments-lambda-dr-local",
+                                           "payments-lambda-primary-local"]
+    for region in REGIONS:  # stage logging works on AWS only with the account's logs role set
+        account = aws_client(emulator.endpoint_url, "apigateway", region).get_account()
+        assert account["cloudwatchRoleArn"].endswith(":role/payments-apigateway-logs-global-local"), region
 
     destroy(emulator, check=True)
     assert api_tier(emulator) == deployed
