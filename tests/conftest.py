@@ -140,19 +140,24 @@ SITE_FAULTS = {"rate": 0.1, "kind": "mixed"}  # a tenth of all calls: half throt
 
 
 def build_site_under_faults(control):
-    """site.yml deployed under seeded faults on every service, then the faults turned off.
+    """site.yml deployed by the deployer principal (runner_iam.yml) under seeded faults on every
+    service, then the faults turned off.
 
     One deploy serves both the fault test (that it converges: the counters in the snapshot say what
     it survived, and the seeded rolls go on from there for its rerun) and every test of the
     deployed stack, which then also proves the stack a faulty deploy leaves is the right one. Route
     53 health checks probe only when a test asks (their Lambda calls would take rolls in an order
     that depends on timing)."""
+    from tests.functional import principals
     from tests.functional.ansible_run import run_playbook
 
     control.post("route53/settings", {"probe_interval": 3600})
+    # As a user would: an administrator installs the runner principals, the deployer deploys.
+    principals.install(control.endpoint_url)
+    deployer = principals.credentials(control.endpoint_url, "deployer")
     control.inject_faults("*", SITE_FAULTS["rate"], kind=SITE_FAULTS["kind"], seed=FAULT_SEED)
     try:
-        run = run_playbook("site.yml", control.endpoint_url, timeout=1800)
+        run = run_playbook("site.yml", control.endpoint_url, timeout=1800, extra_vars=deployer)
     finally:
         control.inject_faults("*", 0)
     assert run.rc == 0, (f"site.yml under faults (seed {FAULT_SEED}): "

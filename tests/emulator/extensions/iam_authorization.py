@@ -1,0 +1,175 @@
+"""IAM authorization of the requests an IAM principal signs, and the log of the actions each uses.
+
+moto authorizes nothing in server mode unless ``INITIAL_NO_AUTH_ACTION_COUNT`` is set for the whole
+server, and then only with resource ``*`` for most services. Here:
+
+- a request signed with the access key of an IAM user, or with the credentials of an assumed role
+  (STS AssumeRole), is allowed only when one of the principal's policies (inline and attached, the
+  user's groups' too) allows its IAM action and none denies it: IAM's evaluation of identity-based
+  policies (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+  The action is the one the Service Authorization Reference names (tests/emulator/iam_actions.py);
+- a call that hands a role to a service (Lambda's function role, API Gateway's logs role, an S3
+  replication role, a backup selection's role, a flow log's delivery role, RDS's monitoring role)
+  also needs ``iam:PassRole`` (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html);
+- denied requests get AWS's answer: 403, ``AccessDenied`` (``AccessDeniedException`` for JSON
+  services, ``UnauthorizedOperation`` for EC2), naming the principal and the action;
+- any other key (the emulator's ``testing`` keys) is the account's root user: everything is allowed;
+- every request's action is logged under its principal (``GET /_dr/iam/actions``, ``?principal=``
+  a role's ARN gathers its sessions; ``POST /_dr/iam/actions/reset``), so a test compares a policy
+  with what the runs used.
+
+Resources: IAM requests are matched on the role, instance profile or managed policy they name, and
+``iam:PassRole`` on the role passed; other services' requests name no resource here, so an Allow
+scoped to resources applies to them and a Deny scoped to resources does not. Not modelled: condition
+keys, permissions boundaries, SCPs, session policies, resource-based policies.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import defaultdict
+from typing import Any
+
+from ..errors import error_response, json_response
+from ..iam_actions import ALWAYS_ALLOWED, iam_action, iam_resource, matches, resource_matches, statement_list
+from ..request_info import AwsCall
+from .base import Extension, Response
+
+_ACCESS_KEY = re.compile(r"Credential=([^/,\s]+)/")
+_LAMBDA_FUNCTION = re.compile(r"^/2015-03-31/functions(/[^/]+/configuration)?/?$")
+_XML_ROLE = re.compile(rb"<Role>([^<]+)</Role>")
+
+
+class IamAuthorization(Extension):
+    name = "iam"
+    order = 5  # before any extension answers a request itself
+    state_attributes = ()
+
+    def __init__(self, emulator) -> None:
+        super().__init__(emulator)
+        self._lock = threading.Lock()
+        self._actions: dict[str, set[str]] = defaultdict(set)
+
+    # The log survives resets and snapshot restores (a test reads what the session's earlier runs
+    # of a principal used); POST /_dr/iam/actions/reset clears it.
+    def control_routes(self):
+        return {("GET", "actions"): self._actions_route, ("POST", "actions/reset"): self._reset_route}
+
+    def _actions_route(self, body: dict, query: dict) -> Response:
+        with self._lock:
+            wanted = query.get("principal")
+            found = {principal: sorted(actions) for principal, actions in self._actions.items()
+                     if wanted is None or principal == wanted or principal.startswith(wanted + "/")}
+        return json_response(200, {"actions": found})
+
+    def _reset_route(self, body: dict, query: dict) -> Response:
+        with self._lock:
+            self._actions.clear()
+        return json_response(200, {"actions": {}})
+
+    # -- authorization -------------------------------------------------------------------------
+    def intercept(self, call: AwsCall) -> Response | None:
+        if not call.service:
+            return None
+        action = iam_action(call) or f"{call.service}:<unknown {call.method} {call.path}>"
+        principal = self._principal(call)
+        passed = self._passed_role(call)
+        needed = [(action, iam_resource(call, self.emulator.account_id))] + ([("iam:PassRole", passed)] if passed else [])
+        with self._lock:
+            self._actions[principal["arn"] if principal else "root"].update(wanted for wanted, _ in needed)
+        if principal is None:
+            return None
+        for wanted, resource in needed:
+            if wanted not in ALWAYS_ALLOWED and not self._allowed(principal["policies"], wanted, resource):
+                return self._denied(call, principal["arn"], wanted)
+        return None
+
+    def _principal(self, call: AwsCall) -> dict[str, Any] | None:
+        """The IAM user or assumed role that signed ``call``, with its policy documents; None for root."""
+        from moto.iam.access_control import AssumedRoleAccessKey, CreateAccessKeyFailure, IAMPolicy, IAMUserAccessKey
+
+        found = _ACCESS_KEY.search(call.headers.get("authorization", ""))
+        key_id = found.group(1) if found else (call.query.get("X-Amz-Credential", [""])[0].split("/")[0] or None)
+        if not key_id:
+            return None
+        token = call.headers.get("x-amz-security-token", "")
+        for kind in (IAMUserAccessKey, AssumedRoleAccessKey):
+            headers = {"X-Amz-Security-Token": token} if (token or kind is AssumedRoleAccessKey) else {}
+            try:
+                identity = kind(self.emulator.account_id, "aws", key_id, headers)
+            except (CreateAccessKeyFailure, KeyError):
+                continue
+            policies = [IAMPolicy(policy)._policy_json for policy in identity.collect_policies()]
+            return {"arn": identity.arn, "policies": policies}
+        return None
+
+    @staticmethod
+    def _applies_to(statement: dict, resource: str | None) -> bool:
+        patterns = statement.get("Resource", "*")
+        patterns = [patterns] if isinstance(patterns, str) else patterns
+        if resource is None:  # a request naming no resource here: only Allows scoped to resources apply
+            return "*" in patterns or statement.get("Effect") == "Allow"
+        return any(resource_matches(p, resource) for p in patterns)
+
+    @classmethod
+    def _allowed(cls, policies: list[dict], action: str, resource: str | None) -> bool:
+        allowed = False
+        for document in policies:
+            for statement in statement_list(document):
+                if not cls._applies_to(statement, resource):
+                    continue
+                if "NotAction" in statement:
+                    patterns = statement["NotAction"]
+                    concerned = not any(matches(p, action) for p in ([patterns] if isinstance(patterns, str)
+                                                                     else patterns))
+                else:
+                    patterns = statement.get("Action", [])
+                    concerned = any(matches(p, action) for p in ([patterns] if isinstance(patterns, str)
+                                                                 else patterns))
+                if concerned and statement.get("Effect") == "Deny":
+                    return False
+                allowed = allowed or (concerned and statement.get("Effect") == "Allow")
+        return allowed
+
+    @staticmethod
+    def _passed_role(call: AwsCall) -> str | None:
+        """The ARN of the role ``call`` hands to a service, if it hands one."""
+        body = call.body or b""
+        document = {}
+        if body[:1] == b"{":
+            try:
+                document = json.loads(body)
+            except ValueError:
+                document = {}
+        if call.service == "lambda" and call.method in ("POST", "PUT") and _LAMBDA_FUNCTION.match(call.path):
+            return document.get("Role")
+        if call.service == "apigateway" and call.method == "PATCH" and call.path.rstrip("/") == "/account":
+            return next((op.get("value") for op in document.get("patchOperations", [])
+                         if op.get("path") == "/cloudwatchRoleArn"), None)
+        if call.service == "s3" and call.method == "PUT" and "replication" in call.query:
+            found = _XML_ROLE.search(body)
+            return found.group(1).decode() if found else None
+        if call.service == "backup" and call.method == "PUT" and "/selections" in call.path:
+            return (document.get("BackupSelection") or {}).get("IamRoleArn")
+        if call.service == "ec2" and call.action == "CreateFlowLogs":
+            return call.param("DeliverLogsPermissionArn")
+        if call.service == "rds" and call.action in ("CreateDBInstance", "ModifyDBInstance"):
+            return call.param("MonitoringRoleArn")
+        return None
+
+    @staticmethod
+    def _denied(call: AwsCall, principal: str, action: str) -> Response:
+        message = (f"User: {principal} is not authorized to perform: {action} because no identity-based policy "
+                   f"allows the {action} action")
+        if call.service == "ec2":
+            code = "UnauthorizedOperation"
+        elif call.headers.get("x-amz-target") or call.service in ("lambda", "apigateway", "backup"):
+            code = "AccessDeniedException"
+        else:
+            code = "AccessDenied"
+        return error_response(call, 403, code, message)
+
+
+EXTENSIONS = [IamAuthorization]
