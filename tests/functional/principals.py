@@ -53,3 +53,8 @@ def policy_actions(principal: str) -> set[str]:
             listed = statement["Action"]
             actions.update([listed] if isinstance(listed, str) else listed)
     return actions
+
+
+def denied(endpoint_url: str) -> list[dict]:
+    """The requests the emulator's IAM refused so far (principal, action, resource)."""
+    return EmulatorControl(endpoint_url).get("iam/denied")["denied"]

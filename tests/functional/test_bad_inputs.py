@@ -22,8 +22,9 @@ import yaml
 
 from tests.functional.ansible_run import REPO, PlaybookRun, run_playbook
 
-# Playbooks that are not deploy stages: the runbooks, site.yml itself, and the demo's report.
-RUNBOOKS = {"failover", "failback", "drill", "readiness", "site", "demo_summary"}
+# Playbooks that are not deploy stages: the runbooks, site.yml itself, the demo's report and the
+# runner principals' install (its policy-file check: test_runner_principals.py).
+RUNBOOKS = {"failover", "failback", "drill", "readiness", "site", "demo_summary", "runner_iam"}
 STAGES = sorted(p.name for p in (REPO / "playbooks").glob("*.yml") if p.stem not in RUNBOOKS)
 
 # Facts another stage would publish, so a stage under test reaches its own validation.
@@ -66,6 +67,15 @@ OWN = [
          ['route53_failover_record_name "pay_api"', "route53_failover_failure_threshold 11"], "dns.yml"),
     Case("function-limits", dict(API_UPSTREAM, lambda_apigw_timeout=0, lambda_apigw_memory_size=64),
          ["lambda_apigw_timeout 0", "lambda_apigw_memory_size 64"], "api.yml"),
+    # ACM certificates are regional: the primary's ARN given to the DR region (and a lone ARN for both).
+    Case("certificate-of-another-region", dict(API_UPSTREAM, lambda_apigw_certificate_arns={
+        "primary": "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+        "dr": "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"}),
+         ["lambda_apigw_certificate_arns.dr", "must be an ACM certificate ARN in us-east-2"], "api.yml"),
+    Case("one-certificate-for-both-regions", dict(API_UPSTREAM, lambda_apigw_certificate_arn="arn:aws:acm:x"),
+         ["lambda_apigw_certificate_arn is gone", "set lambda_apigw_certificate_arns"], "api.yml"),
+    Case("domain-outside-the-zone", dict(API_UPSTREAM, lambda_apigw_custom_domain="api.elsewhere.example.org"),
+         ['lambda_apigw_custom_domain "api.elsewhere.example.org" is not under the hosted zone'], "api.yml"),
     Case("malformed-cidr", {"network_vpc_cidrs": {"primary": "10.0.0.0/33", "dr": "10.1.0.0/16"}},
          ["network_vpc_cidrs.primary", '"10.0.0.0/33"'], "network.yml"),
     Case("overlapping-vpcs", {"network_vpc_cidrs": {"primary": "10.0.0.0/16", "dr": "10.0.128.0/17"}},

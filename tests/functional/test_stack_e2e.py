@@ -22,6 +22,7 @@ import pytest
 
 from tests.conftest import site_group
 from tests.emulator.control import EmulatorControl, aws_client
+from tests.functional import principals
 from tests.functional.ansible_run import run_playbook
 
 TABLE = "payments-transactions-global-local"
@@ -188,7 +189,11 @@ def live_keys(emulator, region):
 
 
 def test_destroy_leaves_nothing_behind_and_the_stack_rebuilds(stack, emulator):
+    """As the runner principals of runner_iam.yml: the deployer destroys and rebuilds, the auditor
+    audits; then each of their policies holds only actions some run used (the deployer's runs
+    include the deploy of the stack this test starts from)."""
     regions = ("us-east-1", "us-east-2")
+    deployer = principals.credentials(emulator.endpoint_url, "deployer")
     before = {region: tagged_for_the_environment(emulator, region) for region in regions}
     assert all(len(found) > 30 for found in before.values()), before
 
@@ -197,12 +202,12 @@ def test_destroy_leaves_nothing_behind_and_the_stack_rebuilds(stack, emulator):
     confirm = {"teardown_confirm": "local", "teardown_lift_protection": True}
     # Without leave to lift deletion protection, the teardown stops before any layer deletes anything.
     unlifted = run_playbook("destroy.yml", emulator.endpoint_url, timeout=1800,
-                            extra_vars=dict(confirm, teardown_lift_protection=False))
+                            extra_vars=dict(confirm, teardown_lift_protection=False, **deployer))
     assert unlifted.rc != 0 and "Deletion protection is on" in str(unlifted.failures()), unlifted.stdout[-4000:]
     assert {region: tagged_for_the_environment(emulator, region) for region in regions} == before
 
-    destroyed = run_playbook("destroy.yml", emulator.endpoint_url, extra_vars=confirm, timeout=1800)
-    assert destroyed.rc == 0, destroyed.failures() or destroyed.stdout[-4000:]
+    destroyed = run_playbook("destroy.yml", emulator.endpoint_url, extra_vars=dict(confirm, **deployer), timeout=1800)
+    assert destroyed.rc == 0, (destroyed.failures(), principals.denied(emulator.endpoint_url))
     # Only the writer's final snapshot is kept, with the key it is encrypted with (else unrestorable).
     kept = tagged_for_the_environment(emulator, "us-east-1")
     assert sorted(arn.split(":")[2] + ":" + arn.split(":")[5].split("/")[0] for arn in kept) == [
@@ -216,20 +221,29 @@ def test_destroy_leaves_nothing_behind_and_the_stack_rebuilds(stack, emulator):
         assert aws_client(emulator.endpoint_url, "secretsmanager", region).list_secrets()["SecretList"] == [], region
         assert aws_client(emulator.endpoint_url, "ec2", region).describe_addresses()["Addresses"] == [], region
     iam = aws_client(emulator.endpoint_url, "iam", "us-east-1")
-    assert [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith("payments")] == []
+    assert sorted(r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith("payments")) == [
+        "payments-auditor-global-local", "payments-deployer-global-local", "payments-operator-global-local"]
     assert aws_client(emulator.endpoint_url, "route53", "us-east-1").list_hosted_zones()["HostedZones"] == []
 
     # Rebuilt with the same suffix while the keys are pending deletion and the secret is scheduled
     # for deletion (as on AWS for days after a teardown): site.yml cancels the key deletions and
     # re-enables the keys, restores the secret with its value, recreates what was deleted; the
     # stack then passes readiness, serves a payment, and a rerun changes nothing.
-    rebuilt = run_playbook("site.yml", emulator.endpoint_url, timeout=1800)
-    assert rebuilt.rc == 0, rebuilt.failures() or rebuilt.stdout[-4000:]
+    rebuilt = run_playbook("site.yml", emulator.endpoint_url, timeout=1800, extra_vars=deployer)
+    assert rebuilt.rc == 0, (rebuilt.failures(), principals.denied(emulator.endpoint_url))
     for region in regions:
         assert len(live_keys(emulator, region)) == 1, region
-    ready = run_playbook("playbooks/readiness.yml", emulator.endpoint_url, timeout=900)
-    assert ready.rc == 0, ready.failures() or ready.stdout[-4000:]
-    status, body = pay(emulator, api_host(emulator, "us-east-1", "primary"), "e2e-rebuilt-0001")
+    control = EmulatorControl(emulator.endpoint_url)
+    writes = control.counters()["writes"]
+    ready = run_playbook("playbooks/readiness.yml", emulator.endpoint_url, timeout=900,
+                         extra_vars=principals.credentials(emulator.endpoint_url, "auditor"))
+    assert ready.rc == 0, (ready.failures(), principals.denied(emulator.endpoint_url))
+    assert control.counters()["writes"] == writes + 1  # the auditor wrote nothing (the +1: the STS session)
+    status, body = pay(emulator, API_NAME, "e2e-rebuilt-0001")
     assert status == 201 and len(records(emulator, "us-east-2", body["transactionId"])) == 1, body
-    again = run_playbook("site.yml", emulator.endpoint_url, timeout=1800)
+    again = run_playbook("site.yml", emulator.endpoint_url, timeout=1800, extra_vars=deployer)
     assert again.rc == 0 and again.changed() == 0, again.changed_tasks() or again.failures()
+
+    for principal in ("deployer", "auditor"):
+        unused = principals.policy_actions(principal) - principals.actions_used(emulator.endpoint_url, principal)
+        assert unused == set(), f"files/iam/{principal}.json.j2 allows actions no run used: {sorted(unused)}"

@@ -51,7 +51,8 @@ def test_the_cases_cover_every_stage_and_runbook():
 
 def test_one_retry_layer_botocore_standard_mode_deploys_patient_runbooks_quick():
     calls = yaml.safe_load(AWS_CALLS.read_text())
-    assert set(calls["dr_aws_call"]) == {"region", "endpoint_url", "access_key", "secret_key", "aws_config"}
+    assert set(calls["dr_aws_call"]) == {"region", "endpoint_url", "access_key", "secret_key", "session_token",
+                                         "profile", "aws_config"}
     assert calls["dr_aws_call"]["aws_config"] == {"retries": {"mode": "standard", "max_attempts": 3}}
     assert "dr_aws_call" in calls["dr_aws_deploy_call"]
     assert "{'mode': 'standard', 'max_attempts': 10}" in calls["dr_aws_deploy_call"]

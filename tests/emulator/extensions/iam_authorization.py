@@ -51,11 +51,13 @@ class IamAuthorization(Extension):
         super().__init__(emulator)
         self._lock = threading.Lock()
         self._actions: dict[str, set[str]] = defaultdict(set)
+        self._denials: list[dict[str, str]] = []  # what was refused, for a test's failure message
 
     # The log survives resets and snapshot restores (a test reads what the session's earlier runs
     # of a principal used); POST /_dr/iam/actions/reset clears it.
     def control_routes(self):
-        return {("GET", "actions"): self._actions_route, ("POST", "actions/reset"): self._reset_route}
+        return {("GET", "actions"): self._actions_route, ("POST", "actions/reset"): self._reset_route,
+                ("GET", "denied"): lambda body, query: json_response(200, {"denied": list(self._denials)})}
 
     def _actions_route(self, body: dict, query: dict) -> Response:
         with self._lock:
@@ -67,6 +69,7 @@ class IamAuthorization(Extension):
     def _reset_route(self, body: dict, query: dict) -> Response:
         with self._lock:
             self._actions.clear()
+            self._denials.clear()
         return json_response(200, {"actions": {}})
 
     # -- authorization -------------------------------------------------------------------------
@@ -83,6 +86,8 @@ class IamAuthorization(Extension):
             return None
         for wanted, resource in needed:
             if wanted not in ALWAYS_ALLOWED and not self._allowed(principal["policies"], wanted, resource):
+                with self._lock:
+                    self._denials.append({"principal": principal["arn"], "action": wanted, "resource": resource or ""})
                 return self._denied(call, principal["arn"], wanted)
         return None
 
