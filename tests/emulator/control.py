@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from typing import Any
+from typing import Any, Callable
 
 import boto3
 
@@ -56,3 +56,15 @@ def aws_client(endpoint_url: str, service: str, region: str = "us-east-1"):
     """A boto3 client of ``service`` in ``region`` on the emulator, with its dummy credentials."""
     return boto3.client(service, region_name=region, endpoint_url=endpoint_url,
                         aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def subscribe_queue(endpoint_url: str, topic_arn: str, name: str) -> Callable[[], list[dict]]:
+    """Subscribe a new SQS queue ``name`` to the topic (in the topic's region); returns a function
+    answering the SNS envelopes that reached the queue so far (``Subject``, ``Message``...)."""
+    region = topic_arn.split(":")[3]
+    sns, sqs = aws_client(endpoint_url, "sns", region), aws_client(endpoint_url, "sqs", region)
+    queue = sqs.create_queue(QueueName=name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn)
+    return lambda: [json.loads(m["Body"]) for m in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get(
+        "Messages", [])]

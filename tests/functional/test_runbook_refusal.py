@@ -11,19 +11,11 @@ from __future__ import annotations
 import json
 
 from tests.conftest import site_group
-from tests.emulator.control import aws_client
+from tests.emulator.control import aws_client, subscribe_queue
 from tests.functional.ansible_run import run_playbook
 
 GLOBAL_CLUSTER = "payments-aurora-global-local"
 DR_TOPIC = "arn:aws:sns:us-east-2:123456789012:payments-alerts-dr-local"
-
-
-def subscribe_queue(emulator, topic):
-    sns, sqs = aws_client(emulator.endpoint_url, "sns", "us-east-2"), aws_client(emulator.endpoint_url, "sqs", "us-east-2")
-    queue = sqs.create_queue(QueueName="runbook-notices")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
-    return lambda: [json.loads(m["Body"]) for m in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])]
 
 
 def writer(emulator):
@@ -34,7 +26,7 @@ def writer(emulator):
 
 @site_group
 def test_a_refused_switchover_notifies_and_reports_refused(emulator, site_stack, control, tmp_path):
-    notices = subscribe_queue(emulator, DR_TOPIC)
+    notices = subscribe_queue(emulator.endpoint_url, DR_TOPIC, "runbook-notices")
     before = writer(emulator)
     control.post("rds/lag", {"global_cluster": GLOBAL_CLUSTER, "lag_ms": 4000})
 

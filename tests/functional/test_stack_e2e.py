@@ -21,7 +21,7 @@ import urllib.request
 import pytest
 
 from tests.conftest import site_group
-from tests.emulator.control import EmulatorControl, aws_client
+from tests.emulator.control import EmulatorControl, aws_client, subscribe_queue
 from tests.functional import principals
 from tests.functional.ansible_run import run_playbook
 
@@ -147,18 +147,14 @@ def test_region_outage_moves_the_api_name_to_the_dr_region(stack, emulator):
 
 def test_replication_lag_alarm_notifies_the_topic(stack, emulator):
     control = EmulatorControl(emulator.endpoint_url)
-    sns, sqs = aws_client(emulator.endpoint_url, "sns", "us-east-2"), aws_client(emulator.endpoint_url, "sqs", "us-east-2")
-    queue = sqs.create_queue(QueueName="e2e-alerts")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    sns.subscribe(TopicArn="arn:aws:sns:us-east-2:123456789012:payments-alerts-dr-local", Protocol="sqs",
-                  Endpoint=queue_arn)
+    received = subscribe_queue(emulator.endpoint_url, "arn:aws:sns:us-east-2:123456789012:payments-alerts-dr-local",
+                               "e2e-alerts")
     control.post("rds/lag", {"global_cluster": "payments-aurora-global-local", "lag_ms": 4000})
     control.post("cloudwatch/evaluate", {"region": "us-east-2"})
     alarm = aws_client(emulator.endpoint_url, "cloudwatch", "us-east-2").describe_alarms(
         AlarmNames=["payments-aurora-replication-lag-dr-local"])["MetricAlarms"][0]
     assert alarm["StateValue"] == "ALARM"
-    messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
-    notices = [json.loads(json.loads(m["Body"])["Message"]) for m in messages]
+    notices = [json.loads(envelope["Message"]) for envelope in received()]
     assert "payments-aurora-replication-lag-dr-local" in [n["AlarmName"] for n in notices]
 
 
