@@ -89,8 +89,8 @@ WRITES = ["request_certificate", "change_resource_record_sets", "add_tags_to_cer
     ({"tags": {"Name": ARGS["name_tag"], "Environment": "dev", "Old": "x"}}, [RECORD], True,
      ["add_tags_to_certificate", "remove_tags_from_certificate"]),
 ])
-def test_requests_publishes_and_tags_only_what_is_missing(run_module, check_mode, certificate, published, changed,
-                                                         writes):
+def test_requests_publishes_and_tags_only_what_is_missing(run_module, check_mode, certificate, published,
+                                                          changed, writes):
     fake = FakeAws(dict(certificate, tags=dict(certificate["tags"])) if certificate else None, published)
     client = client_for(fake)
     result, failed = run_module(module_under_test, ARGS, client, check_mode=check_mode)
@@ -138,5 +138,5 @@ def test_absent_deletes_the_certificate_and_then_its_record(run_module, check_mo
     result, failed = run_module(module_under_test, args, client, check_mode=check_mode)
     assert not failed and result["changed"] is True
     assert (fake.certificate is None, fake.records == {}) == (not check_mode, not check_mode)
-    again, _ = run_module(module_under_test, args, client_for(fake))
+    again = run_module(module_under_test, args, client_for(fake))[0]
     assert again["changed"] is check_mode

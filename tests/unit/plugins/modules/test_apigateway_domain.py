@@ -93,8 +93,8 @@ WRITES = ["create_domain_name", "update_domain_name", "delete_domain_name", "cre
     (None, [], ARGS, ["create_domain_name", "create_base_path_mapping"]),
     (existing(), MAPPED, ARGS, []),  # regionalCertificateArn compared: a rerun changes nothing
     (existing(), MAPPED, dict(ARGS, certificate_arn=NEW_ARN), ["update_domain_name"]),
-    (existing(securityPolicy="TLS_1_0", tags={"Old": "x"}), MAPPED, ARGS, ["update_domain_name", "tag_resource",
-                                                                          "untag_resource"]),
+    (existing(securityPolicy="TLS_1_0", tags={"Old": "x"}), MAPPED, ARGS,
+     ["update_domain_name", "tag_resource", "untag_resource"]),
     (existing(), [{"basePath": "(none)", "restApiId": "a1b2c3d4e5", "stage": "prod"}], ARGS,
      ["create_base_path_mapping", "delete_base_path_mapping"]),
     (existing(), [{"basePath": "prod", "restApiId": "zzz", "stage": "prod"}], ARGS, ["update_base_path_mapping"]),
@@ -110,7 +110,7 @@ def test_changes_only_what_differs(run_module, check_mode, domain, mappings, arg
     assert [w for w in WRITES if getattr(client, w).called] == ([] if check_mode else writes)
     assert model_errors(["apigateway", "acm"], client) == []
     if writes and not check_mode and args.get("state") != "absent":
-        again, _ = run_module(module_under_test, args, client_for(fake))
+        again = run_module(module_under_test, args, client_for(fake))[0]
         assert again["changed"] is False, again["changes"]
 
 
@@ -121,8 +121,8 @@ def test_changes_only_what_differs(run_module, check_mode, domain, mappings, arg
     (ARN, {ARN: ("ISSUED", ["www.payments.example.com"])}, "covers www.payments.example.com, not " + NAME),
     (ARN, {ARN: ("ISSUED", ["*.example.com"])}, "covers *.example.com"),  # a wildcard covers one label
 ])
-def test_a_certificate_api_gateway_would_refuse_fails_before_any_write(run_module, certificate_arn, certificates,
-                                                                        message):
+def test_a_certificate_api_gateway_would_refuse_fails_before_any_write(run_module, certificate_arn,
+                                                                       certificates, message):
     client = client_for(FakeApiGateway(certificates=certificates))
     result, failed = run_module(module_under_test, dict(ARGS, certificate_arn=certificate_arn), client)
     assert failed and message in result["msg"]
