@@ -13,8 +13,9 @@ server, and then only with resource ``*`` for most services. Here:
   also needs ``iam:PassRole`` (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html);
 - denied requests get AWS's answer: 403, ``AccessDenied`` (``AccessDeniedException`` for JSON
   services, ``UnauthorizedOperation`` for EC2), naming the principal and the action;
-- any other key (the emulator's ``testing`` keys) is the account's root user: everything is allowed;
-- every request's action is logged under its principal (``GET /_dr/iam/actions``, ``?principal=``
+- any other key (the emulator's ``testing`` keys) is the account's root user: everything is allowed
+  (and not logged);
+- every request of an IAM principal is logged with its action under the principal (``GET /_dr/iam/actions``, ``?principal=``
   a role's ARN gathers its sessions; ``POST /_dr/iam/actions/reset``), so a test compares a policy
   with what the runs used.
 
@@ -52,9 +53,17 @@ class IamAuthorization(Extension):
         self._lock = threading.Lock()
         self._actions: dict[str, set[str]] = defaultdict(set)
         self._denials: list[dict[str, str]] = []  # what was refused, for a test's failure message
+        # (access key, session token) -> principal with its parsed policies; any IAM write forgets them all.
+        self._principals: dict[tuple[str, str], dict[str, Any] | None] = {}
 
     # The log survives resets and snapshot restores (a test reads what the session's earlier runs
-    # of a principal used); POST /_dr/iam/actions/reset clears it.
+    # of a principal used); POST /_dr/iam/actions/reset clears it. The principals' cache does not.
+    def reset(self) -> None:
+        with self._lock:
+            self._principals.clear()
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        self.reset()
     def control_routes(self):
         return {("GET", "actions"): self._actions_route, ("POST", "actions/reset"): self._reset_route,
                 ("GET", "denied"): lambda body, query: json_response(200, {"denied": list(self._denials)})}
@@ -76,14 +85,14 @@ class IamAuthorization(Extension):
     def intercept(self, call: AwsCall) -> Response | None:
         if not call.service:
             return None
-        action = iam_action(call) or f"{call.service}:<unknown {call.method} {call.path}>"
         principal = self._principal(call)
+        if principal is None:  # the root user: allowed, and not logged (most requests of the tests)
+            return None
+        action = iam_action(call) or f"{call.service}:<unknown {call.method} {call.path}>"
         passed = self._passed_role(call)
         needed = [(action, iam_resource(call, self.emulator.account_id))] + ([("iam:PassRole", passed)] if passed else [])
         with self._lock:
-            self._actions[principal["arn"] if principal else "root"].update(wanted for wanted, _ in needed)
-        if principal is None:
-            return None
+            self._actions[principal["arn"]].update(wanted for wanted, _ in needed)
         for wanted, resource in needed:
             if wanted not in ALWAYS_ALLOWED and not self._allowed(principal["policies"], wanted, resource):
                 with self._lock:
@@ -91,8 +100,26 @@ class IamAuthorization(Extension):
                 return self._denied(call, principal["arn"], wanted)
         return None
 
+    def after(self, call: AwsCall, status: int, body: bytes) -> bytes | None:
+        if call.service == "iam" and not (call.action or "").startswith(("Get", "List")):
+            with self._lock:
+                self._principals.clear()
+        return None
+
     def _principal(self, call: AwsCall) -> dict[str, Any] | None:
-        """The IAM user or assumed role that signed ``call``, with its policy documents; None for root."""
+        """The IAM user or assumed role that signed ``call``, with its policy documents (cached until
+        the next IAM write); None for the root user."""
+        found = _ACCESS_KEY.search(call.headers.get("authorization", ""))
+        key = (found.group(1) if found else "", call.headers.get("x-amz-security-token", ""))
+        with self._lock:
+            if key in self._principals:
+                return self._principals[key]
+        principal = self._lookup(call)
+        with self._lock:
+            self._principals[key] = principal
+        return principal
+
+    def _lookup(self, call: AwsCall) -> dict[str, Any] | None:
         from moto.iam.access_control import AssumedRoleAccessKey, CreateAccessKeyFailure, IAMPolicy, IAMUserAccessKey
 
         found = _ACCESS_KEY.search(call.headers.get("authorization", ""))

@@ -133,6 +133,7 @@ def test_bad_snapshot_requests_are_refused(emulator, control, route, body, code)
 def test_a_restored_function_can_be_deleted(aws, control):
     """moto finds functions by ARN through a weak-valued dict: restored, it must name the restored functions."""
     role = aws("iam").create_role(RoleName="fn", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    control.advance_clock(control.get("iam-propagation/settings")["propagation_seconds"])  # IAM propagation
     code = io.BytesIO()
     with zipfile.ZipFile(code, "w") as archive:
         archive.writestr("handler.py", "def handle(event, context):\n    return event\n")
