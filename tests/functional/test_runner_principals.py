@@ -5,8 +5,8 @@
   it, before any IAM write;
 - the operator cannot run destroy.yml: it is denied at the teardown's first call, before anything is
   deleted, and the stack is whole;
-- the operator runs an unplanned failover (the primary region down) and the failback; then every
-  action of its policy was used by one of its runs. (The deployer's and the auditor's policies are
+- the operator runs an unplanned failover (the primary region down), the failback and a drill; then
+  every action of its policy was used by one of its runs. (The deployer's and the auditor's policies are
   checked the same way in test_stack_e2e.py, after the destroy, rebuild and audit they run there.)
 """
 
@@ -52,7 +52,7 @@ def test_runner_iam_installs_three_principals_once(emulator, control, tmp_path):
 
 
 @site_group
-def test_the_operator_fails_over_and_back_but_cannot_destroy(emulator, site_stack, control, tmp_path):
+def test_the_operator_fails_over_back_and_drills_but_cannot_destroy(emulator, site_stack, control, tmp_path):
     tagging = aws_client(emulator.endpoint_url, "resourcegroupstaggingapi", "us-east-1")
     before = len(tagging.get_resources()["ResourceTagMappingList"])
     operator = principals.credentials(emulator.endpoint_url, "operator")
@@ -73,6 +73,9 @@ def test_the_operator_fails_over_and_back_but_cannot_destroy(emulator, site_stac
     failback = run_playbook("playbooks/failback.yml", emulator.endpoint_url, timeout=900,
                             extra_vars=dict(operator, failover_report_dir=str(tmp_path)))
     assert failback.rc == 0, (failback.failures(), principals.denied(emulator.endpoint_url))
+    drill = run_playbook("playbooks/drill.yml", emulator.endpoint_url, timeout=900,
+                         extra_vars=dict(operator, failover_report_dir=str(tmp_path)))
+    assert drill.rc == 0, (drill.failures(), principals.denied(emulator.endpoint_url))
 
     unused = principals.policy_actions("operator") - principals.actions_used(emulator.endpoint_url, "operator")
     assert unused == set(), f"files/iam/operator.json.j2 allows actions no run used: {sorted(unused)}"
