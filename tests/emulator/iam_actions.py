@@ -122,16 +122,10 @@ def iam_action(call: AwsCall) -> str | None:
     return f"{prefix}:{name}"
 
 
-def matches(pattern: str, action: str) -> bool:
-    """IAM's action matching: case-insensitive, ``*`` and ``?`` wildcards."""
+def matches(pattern: str, value: str, ignore_case: bool = True) -> bool:
+    """IAM's wildcard matching (``*``, ``?``): actions ignore case, resources (``ignore_case=False``) do not."""
     regex = "^" + re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".") + "$"
-    return re.match(regex, action, re.IGNORECASE) is not None
-
-
-def resource_matches(pattern: str, arn: str) -> bool:
-    """IAM's resource matching: case-sensitive, ``*`` and ``?`` wildcards."""
-    regex = "^" + re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".") + "$"
-    return re.match(regex, arn) is not None
+    return re.match(regex, value, re.IGNORECASE if ignore_case else 0) is not None
 
 
 def iam_resource(call: AwsCall, account_id: str) -> str | None:

@@ -34,7 +34,7 @@ from collections import defaultdict
 from typing import Any
 
 from ..errors import error_response, json_response
-from ..iam_actions import ALWAYS_ALLOWED, iam_action, iam_resource, matches, resource_matches, statement_list
+from ..iam_actions import ALWAYS_ALLOWED, iam_action, iam_resource, matches, statement_list
 from ..request_info import AwsCall
 from .base import Extension, Response
 
@@ -143,7 +143,7 @@ class IamAuthorization(Extension):
         patterns = [patterns] if isinstance(patterns, str) else patterns
         if resource is None:  # a request naming no resource here: only Allows scoped to resources apply
             return "*" in patterns or statement.get("Effect") == "Allow"
-        return any(resource_matches(p, resource) for p in patterns)
+        return any(matches(p, resource, ignore_case=False) for p in patterns)
 
     @classmethod
     def _allowed(cls, policies: list[dict], action: str, resource: str | None) -> bool:
