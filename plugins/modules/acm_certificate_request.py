@@ -186,10 +186,11 @@ def find(module, client):
     found = []
     for summary in acm.list_certificates(client, module.params["domain_name"]):
         tags = acm.list_tags(client, summary["CertificateArn"])
-        if tags is not None and boto3_tag_list_to_ansible_dict(tags).get("Name") == module.params["name_tag"]:
+        tags = boto3_tag_list_to_ansible_dict(tags) if tags is not None else {}
+        if tags.get("Name") == module.params["name_tag"]:
             certificate = acm.describe_certificate(client, summary["CertificateArn"])
             if certificate is not None:
-                found.append(dict(certificate, Tags=boto3_tag_list_to_ansible_dict(tags)))
+                found.append(dict(certificate, Tags=tags))
     if len(found) > 1:
         module.fail_json(msg="%d certificates for %s are tagged Name=%s: %s; delete all but one"
                          % (len(found), module.params["domain_name"], module.params["name_tag"],
