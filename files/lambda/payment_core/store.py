@@ -123,10 +123,17 @@ def read_marker(client: Any, table: str, transaction_id: str) -> StoredResult | 
     return _stored(item) if item else None
 
 
-def table_status(client: Any, table: str) -> str:
-    """The table's TableStatus in this region (DescribeTable)."""
+# A key no payment or marker ever has (their transactionIds are UUIDs or "idempotency#...").
+HEALTH_PROBE_KEY = {"transactionId": {"S": "health#probe"}, "timestamp": {"S": "HEALTH"}}
+
+
+def probe(client: Any, table: str) -> None:
+    """Read the table through the data plane (one GetItem of a key never written): it returns when
+    this region's replica serves reads, raises StoreUnavailable when it does not. Health must not
+    depend on the control plane (DescribeTable): a control-plane hiccup would move traffic away
+    from a region whose table still serves."""
     with _dynamodb_call():
-        return client.describe_table(TableName=table)["Table"]["TableStatus"]
+        client.get_item(TableName=table, Key=HEALTH_PROBE_KEY)
 
 
 def fenced_regions(client: Any, control_table: str) -> frozenset[str]:

@@ -342,7 +342,7 @@ def health_event() -> dict:
 def test_health_is_healthy_with_an_active_table(stack, function, capsys):
     answer = call(function, health_event())
     assert (answer.status, answer.body) == (200, {"status": "healthy", "region": REGION,
-                                                  "checks": {"dynamodb": "ACTIVE"}})
+                                                  "checks": {"dynamodb": "OK"}})
     assert answer.headers["Cache-Control"] == "no-store"
     line = log_lines(capsys)[0]
     assert (line["outcome"], line["statusCode"], line["region"]) == ("healthy", 200, REGION)
@@ -366,15 +366,25 @@ def test_health_with_unreachable_dynamodb_is_unhealthy(lambda_env):
     assert call(payment_validation.health_handler, health_event()).status == 503
 
 
-@pytest.mark.parametrize(("table_status", "status"), [
-    ("ACTIVE", 200), ("UPDATING", 200), ("CREATING", 503), ("DELETING", 503),
-    ("INACCESSIBLE_ENCRYPTION_CREDENTIALS", 503), ("ARCHIVING", 503), ("ARCHIVED", 503),
-])
-def test_health_by_table_status(lambda_env, table_status, status):
-    """moto always reports ACTIVE; botocore's Stubber plays the other DescribeTable answers."""
+def test_health_reads_only_the_data_plane(lambda_env):
+    """One GetItem on the transactions table and one on the routing-control item, nothing else:
+    the Stubber fails on any other call (a DescribeTable would)."""
+    lambda_env.setenv("CONTROL_TABLE", "payments-routing-control-global-test")
     client = lambda_aws.client("dynamodb", REGION)
     with Stubber(client) as stubber:
-        stubber.add_response("describe_table", {"Table": {"TableName": TABLE, "TableStatus": table_status}},
-                             {"TableName": TABLE})
+        stubber.add_response("get_item", {}, {"TableName": TABLE, "Key": store.HEALTH_PROBE_KEY})
+        stubber.add_response("get_item", {}, {"TableName": "payments-routing-control-global-test",
+                                              "Key": store.ROUTING_CONTROL_KEY})
         answer = call(payment_validation.health_handler, health_event())
-    assert (answer.status, answer.body["checks"]["dynamodb"]) == (status, table_status)
+        stubber.assert_no_pending_responses()
+    assert (answer.status, answer.body["checks"]) == (200, {"dynamodb": "OK"})
+
+
+@pytest.mark.parametrize("code", ["InternalServerError", "ProvisionedThroughputExceededException",
+                                  "ResourceNotFoundException", "ThrottlingException"])
+def test_health_is_unhealthy_when_the_data_plane_read_fails(lambda_env, code):
+    client = lambda_aws.client("dynamodb", REGION)
+    with Stubber(client) as stubber:
+        stubber.add_client_error("get_item", service_error_code=code, http_status_code=400)
+        answer = call(payment_validation.health_handler, health_event())
+    assert (answer.status, answer.body["checks"]) == (503, {"dynamodb": "UNAVAILABLE"})
