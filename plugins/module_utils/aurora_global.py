@@ -149,21 +149,32 @@ def topology(global_cluster):
     }
 
 
+def lag_dimensions(cluster_id, source_region):
+    """The dimensions Aurora publishes a secondary's global-database lag metrics with, in the
+    secondary's region: the secondary cluster and the Region it replicates from (AWS/RDS,
+    DBClusterIdentifier + SourceRegion). A query or an alarm on DBClusterIdentifier alone matches
+    no datapoint."""
+    return [{"Name": "DBClusterIdentifier", "Value": cluster_id}, {"Name": "SourceRegion", "Value": source_region}]
+
+
 @AuroraErrorHandler.common_error_handler("read {metric} for {cluster_id}")
-def _lag_datapoints(cloudwatch, metric, cluster_id, start, end):
+def _lag_datapoints(cloudwatch, metric, cluster_id, source_region, start, end):
     return cloudwatch.get_metric_statistics(
-        aws_retry=True, Namespace="AWS/RDS", MetricName=metric, Dimensions=[{"Name": "DBClusterIdentifier", "Value": cluster_id}],
+        aws_retry=True, Namespace="AWS/RDS", MetricName=metric, Dimensions=lag_dimensions(cluster_id, source_region),
         StartTime=start, EndTime=end, Period=60, Statistics=["Maximum"]).get("Datapoints", [])
 
 
-def replication_lag_seconds(cloudwatch, cluster_id, window):
-    """Highest lag datapoint of a secondary cluster over the last ``window`` seconds, in seconds, or
-    None when CloudWatch has none (a writer has no lag metric)."""
+def replication_lag_seconds(cloudwatch, cluster_id, source_region, window):
+    """Highest lag datapoint of a secondary cluster replicating from ``source_region`` (the
+    writer's Region) over the last ``window`` seconds, in seconds, or None when CloudWatch has none
+    (a writer has no lag metric; a headless global cluster has no source)."""
+    if not source_region:
+        return None
     end = datetime.datetime.now(datetime.timezone.utc)
     start = end - datetime.timedelta(seconds=window)
     highest = None
     for metric in LAG_METRICS:
-        for point in _lag_datapoints(cloudwatch, metric, cluster_id, start, end):
+        for point in _lag_datapoints(cloudwatch, metric, cluster_id, source_region, start, end):
             value = point["Maximum"] / 1000.0
             highest = value if highest is None else max(highest, value)
     return highest

@@ -135,7 +135,8 @@ def main():
             if arn is not None and result["is_member"] and not result["is_writer"]:
                 cloudwatch = dr_retry.client(module, "cloudwatch", retry=aurora_global.RETRY)
                 result["replication_lag_seconds"] = aurora_global.replication_lag_seconds(
-                    cloudwatch, aurora_global.arn_resource_id(arn), params["lag_window"])
+                    cloudwatch, aurora_global.arn_resource_id(arn), aurora_global.arn_region(aurora_global.writer_arn(global_cluster)),
+                    params["lag_window"])
         module.exit_json(**result)
     except aurora_global.AnsibleAuroraError as e:
         module.fail_json_aws_error(e)

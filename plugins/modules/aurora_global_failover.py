@@ -45,7 +45,8 @@ options:
     description:
       - For O(mode=switchover), refuse to start when the target's replication lag (seconds, the
         highest of C(AuroraGlobalDBReplicationLag) and C(AuroraGlobalDBRPOLag) over the last
-        O(lag_window) seconds) is above this value. Unset means no check.
+        O(lag_window) seconds) is above this value, or when CloudWatch has no lag datapoint for it in
+        that window (the guard fails closed). Unset means no check.
     type: float
   lag_window:
     description: How many seconds of lag metrics to read before acting.
@@ -157,6 +158,21 @@ def start_promotion(client, global_id, target_arn, mode):
         aurora_global.remove_from_global_cluster(client, global_id, target_arn)
 
 
+def lag_refusal(mode, lag, limit, target_arn, source_region, window):
+    """Why a switchover must not start, or None. The guard fails closed: no lag datapoint proves
+    nothing about how far behind the target is, so it refuses as a lag above the limit does."""
+    if mode != "switchover" or limit is None:
+        return None
+    if lag is None:
+        return ("no AuroraGlobalDBReplicationLag or AuroraGlobalDBRPOLag datapoint for %s (SourceRegion %s) in the last %d s: "
+                "its lag cannot be shown to be within max_replication_lag %.3f s; refusing the switchover"
+                % (target_arn, source_region, window, limit))
+    if lag > limit:
+        return ("replication lag of %s is %.3f s, above max_replication_lag %.3f s; refusing the switchover"
+                % (target_arn, lag, limit))
+    return None
+
+
 def promoted(global_id, target_arn, mode, client, module):
     """A fetch/ready pair telling when the promotion has completed."""
     if mode == "detach_and_promote":
@@ -210,12 +226,13 @@ def main():
             module.fail_json(msg="%s is not a member of global cluster %s (members: %s)"
                              % (target_arn, global_id, ", ".join(aurora_global.member_arns(global_cluster))))
 
-        lag = aurora_global.replication_lag_seconds(cloudwatch, aurora_global.arn_resource_id(target_arn), params["lag_window"])
+        source_region = aurora_global.arn_region(aurora_global.writer_arn(global_cluster))
+        lag = aurora_global.replication_lag_seconds(cloudwatch, aurora_global.arn_resource_id(target_arn), source_region,
+                                                    params["lag_window"])
         result["replication_lag_seconds"] = lag
-        limit = params["max_replication_lag"]
-        if mode == "switchover" and limit is not None and lag is not None and lag > limit:
-            module.fail_json(msg="replication lag of %s is %.3f s, above max_replication_lag %.3f s; refusing the switchover"
-                             % (target_arn, lag, limit), **result)
+        refusal = lag_refusal(mode, lag, params["max_replication_lag"], target_arn, source_region, params["lag_window"])
+        if refusal:
+            module.fail_json(msg=refusal, **result)
 
         result["changed"] = True
         if module.check_mode:

@@ -116,9 +116,10 @@ except ImportError:
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 from ansible.module_utils.urls import open_url
 
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.payments.dr.plugins.module_utils import dr_retry
-from ansible_collections.payments.dr.plugins.module_utils.aurora_global import topology
+from ansible_collections.payments.dr.plugins.module_utils.aurora_global import replication_lag_seconds, topology
 
 
 class Audit:
@@ -137,7 +138,7 @@ class Audit:
         """Run probe() -> (ok, detail); an AWS error fails the control with the error as detail."""
         try:
             ok, detail = probe()
-        except (BotoCoreError, ClientError) as e:
+        except (AnsibleAWSError, BotoCoreError, ClientError) as e:
             ok, detail = False, "error: %s" % e
         self.record(control, ok, detail, severity)
 
@@ -170,9 +171,11 @@ class Audit:
         def lag():
             if state.get("is_writer"):
                 return True, "this region holds the writer"
-            highest = self.highest_lag(cluster_id)
+            source = state.get("topology", {}).get("writer_region")
+            highest = self.highest_lag(cluster_id, source)
             if highest is None:
-                return False, "no lag datapoint in the last %ss" % self.module.params["lag_window"]
+                # Fails closed, as the switchover guard does: no datapoint shows no lag.
+                return False, "no lag datapoint (SourceRegion %s) in the last %ss" % (source, self.module.params["lag_window"])
             limit = float(self.module.params["max_replication_lag"])
             return highest <= limit, "%.3f s (limit %.3f s)" % (float(highest), limit)
 
@@ -181,17 +184,8 @@ class Audit:
         self.check("aurora engine versions match", versions)
         self.check("aurora replication lag", lag)
 
-    def highest_lag(self, cluster_id):
-        cloudwatch = self.client("cloudwatch")
-        end = datetime.datetime.now(datetime.timezone.utc)
-        start = end - datetime.timedelta(seconds=self.module.params["lag_window"])
-        values = []
-        for metric in ("AuroraGlobalDBReplicationLag", "AuroraGlobalDBRPOLag"):
-            answer = cloudwatch.get_metric_statistics(
-                aws_retry=True, Namespace="AWS/RDS", MetricName=metric, StartTime=start, EndTime=end, Period=60,
-                Statistics=["Maximum"], Dimensions=[{"Name": "DBClusterIdentifier", "Value": cluster_id}])
-            values.extend(p["Maximum"] / 1000.0 for p in answer.get("Datapoints", []))
-        return max(values) if values else None
+    def highest_lag(self, cluster_id, source_region):
+        return replication_lag_seconds(self.client("cloudwatch"), cluster_id, source_region, self.module.params["lag_window"])
 
     # -- DynamoDB ----------------------------------------------------------------------
     def tables(self, names, peer):

@@ -37,8 +37,8 @@ botocore model):
 Control API (``/_dr/rds/...``):
 - ``POST lag {"global_cluster": ID, "lag_ms": N}`` sets the replication lag (default 0)
   and publishes AuroraGlobalDBReplicationLag and AuroraGlobalDBRPOLag (AWS/RDS,
-  Milliseconds, DBClusterIdentifier = each secondary) into CloudWatch in each
-  secondary's region; without ``lag_ms`` it republishes the current value.
+  Milliseconds, dimensions DBClusterIdentifier = each secondary and SourceRegion = the
+  writer's Region, as Aurora publishes them) into CloudWatch in each secondary's region; without ``lag_ms`` it republishes the current value.
   ``GET lag?global_cluster=ID`` reads it.
 - ``GET/POST settings {"failover_delay": seconds}`` (default 2; 0 completes on the
   next call; a change applies to operations under way too).
@@ -484,10 +484,13 @@ class AuroraGlobalDatabase(Extension):
         # query ends "now", computed before its request reached the emulator (a slow client on a
         # loaded machine: seconds), still sees the one its request made due.
         measured = utcnow() - timedelta(seconds=LAG_PUBLISH_INTERVAL / 2)  # moto keeps naive UTC datetimes
+        writer = next((member for member in gc.members if member.is_writer), None)
         for member in gc.members:
-            if member.is_writer:
+            if member.is_writer or writer is None:
                 continue
-            dimensions = [{"Name": "DBClusterIdentifier", "Value": member.db_cluster_identifier}]
+            # Published in the secondary's Region with the Region it replicates from.
+            dimensions = [{"Name": "DBClusterIdentifier", "Value": member.db_cluster_identifier},
+                          {"Name": "SourceRegion", "Value": writer.region}]
             self.emulator.backend("cloudwatch", member.region).put_metric_data("AWS/RDS", [
                 {"MetricName": metric, "Value": lag, "Unit": "Milliseconds", "Dimensions": dimensions,
                  "Timestamp": measured}

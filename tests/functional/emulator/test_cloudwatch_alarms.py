@@ -59,7 +59,8 @@ def test_replication_lag_alarm_notifies_the_sns_topic(aws, control):
                                      **ENGINE)
     topic, queue = _topic_with_queue(aws, DR)
     _alarm(aws, DR, "aurora-lag", Namespace="AWS/RDS", MetricName="AuroraGlobalDBReplicationLag",
-           Statistic="Maximum", Threshold=1000.0, Dimensions=[{"Name": "DBClusterIdentifier", "Value": "payments-dr"}],
+           Statistic="Maximum", Threshold=1000.0,
+           Dimensions=[{"Name": "DBClusterIdentifier", "Value": "payments-dr"}, {"Name": "SourceRegion", "Value": PRIMARY}],
            AlarmActions=[topic], OKActions=[topic])
 
     control.post("rds/lag", {"global_cluster": "payments-global", "lag_ms": 5000})
@@ -82,7 +83,8 @@ def test_replication_lag_alarm_notifies_the_sns_topic(aws, control):
     assert message["AlarmArn"] == alarm["AlarmArn"] and message["StateChangeTime"].endswith("+0000")
     assert message["Trigger"]["MetricName"] == "AuroraGlobalDBReplicationLag"
     assert message["Trigger"]["Statistic"] == "MAXIMUM" and message["Trigger"]["Threshold"] == 1000.0
-    assert message["Trigger"]["Dimensions"] == [{"value": "payments-dr", "name": "DBClusterIdentifier"}]
+    assert message["Trigger"]["Dimensions"] == [{"value": "payments-dr", "name": "DBClusterIdentifier"},
+                                                {"value": PRIMARY, "name": "SourceRegion"}]
 
     # No transition, no notification; the alarm only goes back to OK once the period holds no breach.
     control.post("rds/lag", {"global_cluster": "payments-global", "lag_ms": 0})

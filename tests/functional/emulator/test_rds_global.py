@@ -261,13 +261,29 @@ def test_describe_global_clusters_filters_by_identifier_and_region(aws, global_d
     assert ids(rds.describe_global_clusters(Filters=[{"Name": "region", "Values": [DR]}])) == [GLOBAL_ID]
 
 
+# As Aurora publishes a secondary's lag: the cluster and the Region it replicates from.
+LAG_DIMENSIONS = [{"Name": "DBClusterIdentifier", "Value": "payments-dr"}, {"Name": "SourceRegion", "Value": PRIMARY}]
+
+
+def test_lag_is_not_published_on_the_cluster_dimension_alone(aws, control, global_db):
+    """CloudWatch matches a dimension set exactly: a query (or alarm) on DBClusterIdentifier alone
+    sees nothing, as on AWS."""
+    control.post("rds/lag", {"global_cluster": GLOBAL_ID, "lag_ms": 2500})
+    end = datetime.now(timezone.utc) + timedelta(minutes=1)
+    for dimensions, expected in (([LAG_DIMENSIONS[0]], []), (LAG_DIMENSIONS, [2500.0])):
+        points = aws("cloudwatch", DR).get_metric_statistics(
+            Namespace="AWS/RDS", MetricName="AuroraGlobalDBReplicationLag", Dimensions=dimensions,
+            StartTime=end - timedelta(minutes=10), EndTime=end, Period=600, Statistics=["Maximum"])["Datapoints"]
+        assert [p["Maximum"] for p in points] == expected, dimensions
+
+
 def test_replication_lag_metrics_are_published_in_the_secondary_region(aws, control, global_db):
     assert control.get(f"rds/lag?global_cluster={GLOBAL_ID}")["lag_ms"] == 0
     control.post("rds/lag", {"global_cluster": GLOBAL_ID})  # publishes the current value, 0
     control.post("rds/lag", {"global_cluster": GLOBAL_ID, "lag_ms": 2500})
     assert control.get(f"rds/lag?global_cluster={GLOBAL_ID}")["lag_ms"] == 2500
     end = datetime.now(timezone.utc) + timedelta(minutes=1)
-    query = dict(Namespace="AWS/RDS", Dimensions=[{"Name": "DBClusterIdentifier", "Value": "payments-dr"}],
+    query = dict(Namespace="AWS/RDS", Dimensions=LAG_DIMENSIONS,
                  StartTime=end - timedelta(minutes=10), EndTime=end, Period=600,
                  Statistics=["Maximum", "Minimum"])
     for metric in ("AuroraGlobalDBReplicationLag", "AuroraGlobalDBRPOLag"):
@@ -281,7 +297,7 @@ def test_lag_metrics_are_there_without_any_control_call(aws, global_db):
     end = datetime.now(timezone.utc) + timedelta(minutes=1)
     points = aws("cloudwatch", DR).get_metric_statistics(
         Namespace="AWS/RDS", MetricName="AuroraGlobalDBReplicationLag",
-        Dimensions=[{"Name": "DBClusterIdentifier", "Value": "payments-dr"}],
+        Dimensions=LAG_DIMENSIONS,
         StartTime=end - timedelta(minutes=10), EndTime=end, Period=600, Statistics=["Maximum"])["Datapoints"]
     assert [p["Maximum"] for p in points] == [0.0]
 
@@ -293,7 +309,7 @@ def test_a_slow_reader_whose_window_ended_before_its_request_still_sees_the_due_
     end = datetime.now(timezone.utc) - timedelta(seconds=10)  # as if the request arrived 10 s later
     points = aws("cloudwatch", DR).get_metric_statistics(
         Namespace="AWS/RDS", MetricName="AuroraGlobalDBRPOLag",
-        Dimensions=[{"Name": "DBClusterIdentifier", "Value": "payments-dr"}],
+        Dimensions=LAG_DIMENSIONS,
         StartTime=end - timedelta(seconds=120), EndTime=end, Period=60, Statistics=["Maximum"])["Datapoints"]
     assert [p["Maximum"] for p in points] == [0.0]
 

@@ -36,6 +36,9 @@ def test_a_secondary_is_a_member_not_the_writer_with_its_highest_lag(run_module,
     assert result["global_cluster"]["writer_region"] == "us-east-1" and result["in_transition"] is False
     metrics = {c.kwargs["MetricName"] for c in client.get_metric_statistics.call_args_list}
     assert metrics == {"AuroraGlobalDBReplicationLag", "AuroraGlobalDBRPOLag"}
+    # The dimensions Aurora publishes them with: the secondary and the writer's Region.
+    assert {tuple(map(tuple, (d.values() for d in c.kwargs["Dimensions"]))) for c in client.get_metric_statistics.call_args_list} == {
+        (("DBClusterIdentifier", "db-dr"), ("SourceRegion", "us-east-1"))}
 
 
 def test_the_writer_has_no_lag_to_read(run_module):

@@ -73,6 +73,29 @@ def test_switchover_refused_when_lag_above_limit(run_module):
     client.switchover_global_cluster.assert_not_called()
 
 
+def test_switchover_refused_without_a_lag_datapoint(run_module):
+    """The guard fails closed: no datapoint does not show the target has caught up."""
+    client = rds_client(global_cluster(PRIMARY))
+    client.get_metric_statistics.return_value = {"Datapoints": []}
+    result, failed = run_module(aurora_global_failover, dict(ARGS, mode="switchover", max_replication_lag=0.5),
+                                client)
+    assert failed and "no AuroraGlobalDBReplicationLag or AuroraGlobalDBRPOLag datapoint" in result["msg"], result
+    assert "SourceRegion us-east-1" in result["msg"] and result["replication_lag_seconds"] is None
+    client.switchover_global_cluster.assert_not_called()
+    dimensions = client.get_metric_statistics.call_args.kwargs["Dimensions"]
+    assert dimensions == [{"Name": "DBClusterIdentifier", "Value": "db-dr"}, {"Name": "SourceRegion", "Value": "us-east-1"}]
+
+
+@pytest.mark.parametrize("mode", ["switchover", "failover"])
+def test_no_limit_no_datapoint_goes_on(run_module, mode):
+    """Without max_replication_lag (the runbook's failover_force, or an unplanned failover) the
+    missing datapoint is reported, not a refusal."""
+    client = rds_client(global_cluster(PRIMARY), global_cluster(PRIMARY), global_cluster(DR))
+    client.get_metric_statistics.return_value = {"Datapoints": []}
+    result, failed = run_module(aurora_global_failover, dict(ARGS, mode=mode), client)
+    assert not failed and result["changed"] is True and result["replication_lag_seconds"] is None
+
+
 def test_unplanned_failover_ignores_lag_limit(run_module):
     client = rds_client(global_cluster(PRIMARY), global_cluster(PRIMARY), global_cluster(DR))
     result, failed = run_module(aurora_global_failover, dict(ARGS, mode="failover", max_replication_lag=0.5), client)

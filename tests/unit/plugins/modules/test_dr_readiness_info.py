@@ -61,7 +61,7 @@ def test_a_healthy_secondary_region_is_ready(run_module, check_mode):
     (lambda c: c.get_metric_statistics.configure_mock(return_value={"Datapoints": [{"Maximum": 2500.0}]}),
      "aurora replication lag", "2.500 s (limit 1.000 s)"),
     (lambda c: c.get_metric_statistics.configure_mock(return_value={"Datapoints": []}),
-     "aurora replication lag", "no lag datapoint in the last 600s"),
+     "aurora replication lag", "no lag datapoint (SourceRegion us-east-1) in the last 600s"),
     (lambda c: c.describe_db_instances.configure_mock(return_value={"DBInstances": [{"DBInstanceStatus": "available"}]}),
      "aurora instances", "1 available instance(s), 2 needed"),
     (lambda c: c.describe_table.configure_mock(return_value={"Table": {"TableStatus": "ACTIVE", "Replicas": []}}),
