@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import time
 import zlib
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 from urllib.parse import parse_qs
 
+from . import metrics
 from .errors import error_response, json_response
 from .extensions.base import Response
 from .request_info import parse_call, read_body
@@ -38,6 +40,9 @@ def _throttle_error(call) -> tuple[int, str]:
         return 503, "SlowDown"
     if call.service == "ec2":
         return 503, "RequestLimitExceeded"
+    if call.service == "dynamodb" and call.action in metrics.DYNAMODB_DATA_PLANE:
+        # On-demand and provisioned tables alike refuse excess reads and writes with this code.
+        return 400, "ProvisionedThroughputExceededException"
     if call.service in ("lambda", "apigateway"):
         return 429, "TooManyRequestsException"
     if call.headers.get("x-amz-target"):
@@ -71,8 +76,12 @@ class DRMiddleware:
             kind = state.fault_for(call)
             if kind == "throttle":
                 status, code = _throttle_error(call)
+                metrics.throttled(self.emulator, call)
                 return _start(start_response, error_response(call, status, code, "Rate exceeded (injected)"))
-            if kind is not None:
+            if kind == "latency":
+                rule = state.faults.get(call.service or "") or state.faults.get("*")
+                time.sleep((rule.latency_ms if rule else 0) / 1000)
+            elif kind is not None:
                 return _start(start_response, error_response(call, 500, "InternalFailure", "Injected server error"))
 
         for extension in self.emulator.extensions:

@@ -197,7 +197,8 @@ class Emulator:
         return json_response(200, {"down": sorted(self.state.outages)})
 
     def _faults_route(self, body: dict, query: dict) -> Response:
-        """{"service": "dynamodb"|"*", "rate": 0.1, "kind": "throttle"|"5xx"|"mixed", "seed": 7};
+        """{"service": "dynamodb"|"*", "rate": 0.1, "kind": "throttle"|"5xx"|"mixed"|"latency", "seed": 7,
+        "latency_ms": 2500 (kind latency)};
         rate 0 clears; a seed restarts the rolls (the same seed replays the same faults)."""
         service = body.get("service", "*")
         rate = float(body["rate"])
@@ -209,7 +210,10 @@ class Emulator:
         if rate == 0:
             self.state.faults.pop(service, None)
         else:
-            self.state.faults[service] = FaultRule(rate=rate, kind=kind)
+            latency = float(body.get("latency_ms", 0))
+            if kind == "latency" and not 0 < latency <= 60000:
+                raise ValueError("a latency fault needs latency_ms within 1..60000")
+            self.state.faults[service] = FaultRule(rate=rate, kind=kind, latency_ms=latency)
         return json_response(200, {s: vars(r) for s, r in self.state.faults.items()})
 
     def _counters_reset_route(self, body: dict, query: dict) -> Response:

@@ -19,7 +19,7 @@ def is_read(call: AwsCall) -> bool:
     return call.method in ("GET", "HEAD")
 
 
-FAULT_KINDS = ("throttle", "5xx", "mixed")
+FAULT_KINDS = ("throttle", "5xx", "mixed", "latency")
 
 
 @dataclass
@@ -27,8 +27,10 @@ class FaultRule:
     """Answer a share of one service's requests with an error, as AWS does under load."""
 
     rate: float
-    # "throttle": the service's throttling error; "5xx": 500 InternalFailure; "mixed": half each
+    # "throttle": the service's throttling error; "5xx": 500 InternalFailure; "mixed": half each;
+    # "latency": answered normally, latency_ms later (a slow dependency, as AWS FIS injects)
     kind: str = "throttle"
+    latency_ms: float = 0.0
 
 
 @dataclass

@@ -24,6 +24,9 @@ lambda:InvokeFunction to apigateway.amazonaws.com for the method's source ARN
 integrations answer from their integration responses (templates are not
 evaluated as VTL).
 
+Each request that reaches an existing stage publishes AWS/ApiGateway Count, 4XXError, 5XXError
+and Latency under {ApiName} and {ApiName, Stage}, as API Gateway does.
+
 These requests are unsigned, so the core knows neither service nor region:
 the region is the host name's or the API's, the request is counted as service
 "execute-api", and an API in a region that is down answers 503.
@@ -44,6 +47,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import unquote
 
+from .. import metrics
 from ..request_info import AwsCall
 from .base import Extension, Response
 from .lambda_runtime import InvokeError, LambdaRuntime
@@ -263,6 +267,27 @@ class ApiGatewayDataPlane(Extension):
 
     def dispatch(self, call: AwsCall, api_id: str, region: str | None, stage_name: str, path: str,
                  domain: str | None) -> Response:
+        """Answer a stage request and publish its AWS/ApiGateway metrics."""
+        started = time.monotonic()
+        answer = self._dispatch(call, api_id, region, stage_name, path, domain)
+        self._publish(api_id, region or self.locate(api_id), stage_name, answer[0], time.monotonic() - started)
+        return answer
+
+    def _publish(self, api_id: str, region: str | None, stage_name: str, status: int, seconds: float) -> None:
+        """Count, 4XXError, 5XXError and Latency of one request, for {ApiName} and {ApiName, Stage}, as
+        API Gateway publishes them for a request that reached an existing stage."""
+        if region is None or region in self.emulator.state.outages:
+            return
+        api = self.emulator.backend("apigateway", region).apis.get(api_id)
+        if api is None or stage_name not in api.stages:
+            return
+        metrics.publish(self.emulator, region, "AWS/ApiGateway", {
+            "Count": (1, "Count"), "4XXError": (1 if 400 <= status < 500 else 0, "Count"),
+            "5XXError": (1 if status >= 500 else 0, "Count"), "Latency": (seconds * 1000, "Milliseconds")},
+            [{"ApiName": api.name}, {"ApiName": api.name, "Stage": stage_name}])
+
+    def _dispatch(self, call: AwsCall, api_id: str, region: str | None, stage_name: str, path: str,
+                  domain: str | None) -> Response:
         region = region or self.locate(api_id)
         if region is None:
             return _gateway_answer(403, "Forbidden", "ForbiddenException")

@@ -17,7 +17,9 @@ Answers follow the Invoke API: Timeout ends the invocation with a
 Unhandled`` with {errorMessage, errorType, stackTrace}, LogType=Tail returns
 the last 4 KB of the log in ``X-Amz-Log-Result``, InvocationType Event answers
 202 at once and DryRun 204; reserved concurrency throttles with 429.  Logs also
-go to CloudWatch Logs (/aws/lambda/<name>) as on AWS.  Outages need nothing
+go to CloudWatch Logs (/aws/lambda/<name>) as on AWS, and each invocation publishes
+AWS/Lambda Invocations, Errors (function errors and timeouts) and Duration, each throttled
+one Throttles, under the dimension sets {FunctionName} and {FunctionName, Resource}.  Outages need nothing
 here: Invoke is signed for the function's region, which the core refuses.
 """
 
@@ -48,6 +50,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from .. import metrics
 from ..errors import error_response
 from ..request_info import AwsCall
 from .base import Extension, Response
@@ -289,13 +292,17 @@ class LambdaRuntime(Extension):
                               f"The emulator runs Python handlers only, not runtime {spec.runtime!r}")
         invoked_arn = f"{spec.arn}:{qualifier}" if qualifier else spec.arn
         context = self._client_context(client_context)
-        if invocation_type == "Event":
+        resource = f"{spec.name}:{qualifier}" if qualifier else spec.name
+        try:
             self._admit(spec)
-            threading.Thread(target=self._run_admitted, args=(spec, fn, event, invoked_arn, context),
+        except InvokeError:
+            self._publish(spec, resource, {"Throttles": (1, "Count")})
+            raise
+        if invocation_type == "Event":
+            threading.Thread(target=self._run_measured, args=(spec, fn, event, invoked_arn, context, resource),
                              daemon=True).start()
             return InvokeResult(202, headers, b"")
-        self._admit(spec)
-        body, error, log, request_id = self._run_admitted(spec, fn, event, invoked_arn, context)
+        body, error, log, request_id = self._run_measured(spec, fn, event, invoked_arn, context, resource)
         headers["x-amzn-RequestId"] = request_id
         if error:
             headers["X-Amz-Function-Error"] = "Unhandled"
@@ -341,6 +348,20 @@ class LambdaRuntime(Extension):
             if spec.reserved_concurrency is not None and self._inflight[key] >= spec.reserved_concurrency:
                 raise InvokeError(429, "TooManyRequestsException", "Rate Exceeded.")
             self._inflight[key] += 1
+
+    def _run_measured(self, spec: FunctionSpec, fn: Any, event: str, invoked_arn: str, client_context: Any,
+                      resource: str) -> tuple[bytes, bool, str, str]:
+        """Run an admitted invocation and publish its Invocations, Errors and Duration."""
+        started = time.monotonic()
+        body, error, log, request_id = self._run_admitted(spec, fn, event, invoked_arn, client_context)
+        self._publish(spec, resource, {"Invocations": (1, "Count"), "Errors": (1 if error else 0, "Count"),
+                                       "Duration": ((time.monotonic() - started) * 1000, "Milliseconds")})
+        return body, error, log, request_id
+
+    def _publish(self, spec: FunctionSpec, resource: str, values: dict[str, tuple[float, str]]) -> None:
+        """AWS/Lambda metrics, per function and per function + Resource (the name, or name:qualifier)."""
+        metrics.publish(self.emulator, spec.region, "AWS/Lambda", values,
+                        [{"FunctionName": spec.name}, {"FunctionName": spec.name, "Resource": resource}])
 
     def _run_admitted(self, spec: FunctionSpec, fn: Any, event: str, invoked_arn: str,
                       client_context: Any) -> tuple[bytes, bool, str, str]:

@@ -29,8 +29,8 @@ def test_metric_data_queries_match_exactly_each(aws):
     cloudwatch, end = publish(aws)
 
     def stat(query_id, dimensions):
-        return {"Id": query_id, "MetricStat": {"Metric": {"Namespace": "Test/DynamoDB", "MetricName": "ThrottledRequests",
-                                                           "Dimensions": dimensions}, "Period": 600, "Stat": "Sum"}}
+        metric = {"Namespace": "Test/DynamoDB", "MetricName": "ThrottledRequests", "Dimensions": dimensions}
+        return {"Id": query_id, "MetricStat": {"Metric": metric, "Period": 600, "Stat": "Sum"}}
 
     answer = cloudwatch.get_metric_data(MetricDataQueries=[stat("table", TABLE), stat("operation", PER_OPERATION)],
                                         StartTime=end - timedelta(minutes=10), EndTime=end)
@@ -39,7 +39,7 @@ def test_metric_data_queries_match_exactly_each(aws):
 
 
 def test_list_metrics_still_filters_by_the_dimensions_given(aws):
-    cloudwatch, _ = publish(aws)
+    cloudwatch = publish(aws)[0]
     metrics = cloudwatch.list_metrics(Namespace="Test/DynamoDB", Dimensions=TABLE)["Metrics"]
     assert [sorted((d["Name"], d["Value"]) for d in m["Dimensions"]) for m in metrics] == [
         [("Operation", "PutItem"), ("TableName", "payments")]]
