@@ -198,7 +198,7 @@ class Emulator:
 
     def _faults_route(self, body: dict, query: dict) -> Response:
         """{"service": "dynamodb"|"*", "rate": 0.1, "kind": "throttle"|"5xx"|"mixed"|"latency", "seed": 7,
-        "latency_ms": 2500 (kind latency)};
+        "latency_ms": 2500 (kind latency), "actions": ["TransactWriteItems"] (only these; default all)};
         rate 0 clears; a seed restarts the rolls (the same seed replays the same faults)."""
         service = body.get("service", "*")
         rate = float(body["rate"])
@@ -213,7 +213,10 @@ class Emulator:
             latency = float(body.get("latency_ms", 0))
             if kind == "latency" and not 0 < latency <= 60000:
                 raise ValueError("a latency fault needs latency_ms within 1..60000")
-            self.state.faults[service] = FaultRule(rate=rate, kind=kind, latency_ms=latency)
+            actions = body.get("actions") or []
+            if not isinstance(actions, list) or not all(isinstance(a, str) and a for a in actions):
+                raise ValueError("actions must be a list of action names")
+            self.state.faults[service] = FaultRule(rate=rate, kind=kind, latency_ms=latency, actions=tuple(actions))
         return json_response(200, {s: vars(r) for s, r in self.state.faults.items()})
 
     def _counters_reset_route(self, body: dict, query: dict) -> Response:

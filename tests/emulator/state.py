@@ -31,6 +31,8 @@ class FaultRule:
     # "latency": answered normally, latency_ms later (a slow dependency, as AWS FIS injects)
     kind: str = "throttle"
     latency_ms: float = 0.0
+    # Only these actions of the service (empty: every action), as a fault experiment targets operations
+    actions: tuple[str, ...] = ()
 
 
 @dataclass
@@ -86,7 +88,7 @@ class EmulatorState:
         same fault every time, so a run under faults can be replayed.
         """
         rule = self.faults.get(call.service or "") or self.faults.get("*")
-        if rule is None or rule.rate <= 0:
+        if rule is None or rule.rate <= 0 or (rule.actions and call.action not in rule.actions):
             return None
         key = f"{call.service}/{call.region}/{call.action or call.method}"
         with self.lock:

@@ -102,3 +102,12 @@ def test_a_latency_fault_slows_answers_without_failing_them(aws, control):
     assert dynamodb.list_tables()["TableNames"] == []
     assert time.monotonic() - started >= 0.4
     assert control.counters()["faults_injected"]["latency"] >= 1
+
+
+def test_a_fault_can_target_one_operation(aws, control):
+    dynamodb = aws("dynamodb", PRIMARY, retries=0)
+    control.post("faults", {"service": "dynamodb", "rate": 1.0, "kind": "throttle", "actions": ["DescribeTable"]})
+    assert dynamodb.list_tables()["TableNames"] == []
+    with pytest.raises(ClientError) as throttled:
+        dynamodb.describe_table(TableName="payments")
+    assert throttled.value.response["Error"]["Code"] == "ThrottlingException"
