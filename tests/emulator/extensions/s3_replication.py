@@ -9,7 +9,8 @@ without SourceSelectionCriteria.  This extension:
   versions; a rule with a Filter (schema V2) must say whether delete markers
   replicate, a rule with a top-level Prefix (V1) must not, delete markers do
   not replicate under tag filters, and SseKmsEncryptedObjects needs a
-  ReplicaKmsKeyID (InvalidRequest otherwise);
+  ReplicaKmsKeyID (InvalidRequest otherwise); a Metrics EventThreshold needs
+  ReplicationTime enabled (InvalidArgument);
 - answers GetBucketReplication with the configuration as it was put;
 - replicates every object version a PutObject, CopyObject or
   CompleteMultipartUpload creates in a source bucket, when an Enabled rule's
@@ -243,6 +244,11 @@ class S3Replication(Extension):
         except (ExpatError, KeyError, TypeError):
             return None  # moto answers a malformed document
         for raw in _as_list((configuration or {}).get("Rule")):
+            destination = raw.get("Destination") or {}
+            if (destination.get("Metrics") or {}).get("EventThreshold") and not _enabled(destination.get("ReplicationTime")):
+                # The threshold is Replication Time Control's: S3 refuses it on metrics alone.
+                return error_response(call, 400, "InvalidArgument",
+                                      "Metrics cannot contain an event threshold when ReplicationTime is not specified or Disabled")
             problem = self._rule_problem(raw)
             if problem:
                 return error_response(call, 400, "InvalidRequest", problem)

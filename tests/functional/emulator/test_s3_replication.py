@@ -341,6 +341,17 @@ def test_metrics_are_published_only_for_rules_that_enable_them(buckets, aws):
     assert replication_metric(aws, DR, "ReplicationLatency", dimensions=[{"Name": "SourceBucket", "Value": SOURCE}]) is None
 
 
+def test_an_event_threshold_needs_replication_time_control(buckets):
+    primary = buckets[0]
+    threshold = {"Status": "Enabled", "EventThreshold": {"Minutes": 15}}
+    for rtc in (None, {"Status": "Disabled", "Time": {"Minutes": 15}}):
+        fields = {"Metrics": threshold, **({"ReplicationTime": rtc} if rtc else {})}
+        assert error_of(replicate, primary, with_metrics(**fields)) == (
+            "InvalidArgument", "Metrics cannot contain an event threshold when ReplicationTime is not specified or Disabled")
+    with pytest.raises(ClientError):
+        primary.get_bucket_replication(Bucket=SOURCE)  # nothing was stored
+
+
 def test_replication_time_control_brings_metrics(buckets, aws):
     primary, dr = buckets
     replicate(primary, with_metrics(ReplicationTime={"Status": "Enabled", "Time": {"Minutes": 15}},
