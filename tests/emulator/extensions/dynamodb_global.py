@@ -27,11 +27,22 @@ extension adds, with the shapes and rules DynamoDB documents or answers with:
 - Item replication: after a successful PutItem, UpdateItem, DeleteItem,
   BatchWriteItem or TransactWriteItems on a member, the resulting item (or its
   absence) is written to every other member, so the last write wins.  Changes
-  for a region that is down are queued and applied, in order, before the next
-  request signed for that region or on ``POST /_dr/dynamodb/flush``.
+  reach a member ``replication_delay`` seconds (emulator clock, default 0) after
+  the write, and not while its region is down: meanwhile they wait, in order,
+  and are applied before the next request signed for that region once due, or
+  on ``POST /_dr/dynamodb/flush``.
+- ``ReplicationLatency`` (namespace ``AWS/DynamoDB``, unit Milliseconds,
+  dimensions exactly TableName and ReceivingRegion), as DynamoDB publishes it for
+  every source and receiving Region pair of a 2019.11.21 global table: when a
+  change reaches a member, the emulator-clock time since its write is published
+  in the Region the write was made in, with ReceivingRegion the member's Region
+  (one datapoint per change, or one statistic set for the changes one request
+  applies).  PendingReplicationCount exists only for version 2017.11.29 tables
+  and is not published.
 
-Control routes: ``GET/POST /_dr/dynamodb/settings`` ({"replica_create_delay": s}),
-``GET /_dr/dynamodb/pending`` (queued changes per region), ``POST /_dr/dynamodb/flush``.
+Control routes: ``GET/POST /_dr/dynamodb/settings`` ({"replica_create_delay": s,
+"replication_delay": s}; either or both), ``GET /_dr/dynamodb/pending`` (queued changes
+per region), ``POST /_dr/dynamodb/flush``.
 """
 
 from __future__ import annotations
@@ -44,6 +55,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from moto.core.utils import utcnow
 from moto.dynamodb.exceptions import ResourceNotFoundException
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
@@ -119,17 +131,21 @@ class ItemChange:
     table: str
     key: dict[str, Any]
     item: dict[str, Any] | None
+    source: str = ""  # the Region the write was made in
+    written_at: float = 0.0  # emulator clock
+    due_at: float = 0.0  # when it reaches the other members (emulator clock)
 
 
 class DynamoDBGlobalTables(Extension):
     name = "dynamodb"
-    state_attributes = ("replica_create_delay", "_groups", "_meta", "_pending")
+    state_attributes = ("replica_create_delay", "replication_delay", "_groups", "_meta", "_pending")
     order = 90
 
     def __init__(self, emulator: Emulator) -> None:
         super().__init__(emulator)
         self._lock = threading.RLock()
         self.replica_create_delay = 0.0
+        self.replication_delay = 0.0
         self._groups: dict[tuple[str, str], GlobalTable] = {}
         self._meta: dict[tuple[str, str], TableMeta] = {}
         self._pending: dict[str, list[ItemChange]] = {}
@@ -183,14 +199,21 @@ class DynamoDBGlobalTables(Extension):
         }
 
     def _settings(self) -> dict:
-        return {"replica_create_delay": self.replica_create_delay}
+        return {"replica_create_delay": self.replica_create_delay, "replication_delay": self.replication_delay}
 
     def _settings_route(self, body: dict, query: dict) -> Response:
-        """{"replica_create_delay": seconds}: how long a new replica stays CREATING."""
-        delay = float(body["replica_create_delay"])
-        if delay < 0:
-            raise ValueError("replica_create_delay must be 0 or more seconds")
-        self.replica_create_delay = delay
+        """{"replica_create_delay": s}: how long a new replica stays CREATING; {"replication_delay": s}:
+        how long a write takes to reach the other members."""
+        names = [name for name in ("replica_create_delay", "replication_delay") if name in body]
+        if not names:
+            raise ValueError("give replica_create_delay and/or replication_delay")
+        values = {name: float(body[name]) for name in names}
+        for name, value in values.items():
+            if not 0 <= value <= 86400:
+                raise ValueError(f"{name} must be within 0..86400 seconds")
+        with self._lock:
+            for name, value in values.items():
+                setattr(self, name, value)
         return json_response(200, self._settings())
 
     def _flush_route(self, body: dict, query: dict) -> Response:
@@ -206,6 +229,7 @@ class DynamoDBGlobalTables(Extension):
     def reset(self) -> None:
         with self._lock:
             self.replica_create_delay = 0.0
+            self.replication_delay = 0.0
             self._groups.clear()
             self._meta.clear()
             self._pending.clear()
@@ -584,6 +608,8 @@ class DynamoDBGlobalTables(Extension):
                 for kind, op in entry.items() if kind in ("Put", "Update", "Delete")]
 
     def _replicate_items(self, call: AwsCall) -> None:
+        now = self.emulator.clock.time()
+        arrived: dict[tuple[str, str, str], list[float]] = {}
         for name, attrs in self._written_items(call):
             table = self._table(call.region, name)
             group = self._groups.get((call.region, table.name)) if table is not None else None
@@ -593,24 +619,26 @@ class DynamoDBGlobalTables(Extension):
             if len(key) != len(table.table_key_attrs):
                 continue
             current = table.get_item(*self._key_values(table, key))
-            change = ItemChange(table.name, key, copy.deepcopy(current.to_json()["Attributes"]) if current else None)
+            change = ItemChange(table.name, key, copy.deepcopy(current.to_json()["Attributes"]) if current else None,
+                                source=call.region, written_at=now, due_at=now + self.replication_delay)
             for region in group.replicas:
                 if region != call.region:
-                    self._deliver(region, change)
+                    self._deliver(region, change, arrived)
+        self._publish_latency(arrived)
 
     @staticmethod
     def _key_values(table: Table, key: dict) -> tuple[DynamoType, DynamoType | None]:
         range_value = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
         return DynamoType(key[table.hash_key_attr]), range_value
 
-    def _deliver(self, region: str, change: ItemChange) -> None:
-        if region in self.emulator.state.outages:
+    def _deliver(self, region: str, change: ItemChange, arrived: dict) -> None:
+        self._flush(region, arrived)  # older changes first, so the last write still wins
+        if region in self.emulator.state.outages or self._pending.get(region) or change.due_at > self.emulator.clock.time():
             self._pending.setdefault(region, []).append(change)
             return
-        self._flush(region)  # older changes first, so the last write still wins
-        self._apply(region, change)
+        self._apply(region, change, arrived)
 
-    def _apply(self, region: str, change: ItemChange) -> None:
+    def _apply(self, region: str, change: ItemChange, arrived: dict) -> None:
         table = self._backend(region).tables.get(change.table)
         if table is None:
             return
@@ -618,15 +646,44 @@ class DynamoDBGlobalTables(Extension):
             table.put_item(copy.deepcopy(change.item))
         else:
             table.delete_item(*self._key_values(table, change.key))
+        latency_ms = max(self.emulator.clock.time() - change.written_at, 0.0) * 1000
+        arrived.setdefault((change.source, change.table, region), []).append(latency_ms)
 
-    def _flush(self, region: str) -> int:
-        """Apply the changes queued for ``region`` if it is up; how many were applied."""
+    def _flush(self, region: str, arrived: dict | None = None) -> int:
+        """Apply the changes queued for ``region`` that are due, if it is up; how many were applied."""
         if region in self.emulator.state.outages or region not in self._pending:
             return 0
-        changes = self._pending.pop(region)
-        for change in changes:
-            self._apply(region, change)
-        return len(changes)
+        now = self.emulator.clock.time()
+        changes = self._pending[region]
+        due = 0
+        while due < len(changes) and changes[due].due_at <= now:  # in order: a later write waits for an earlier one
+            due += 1
+        if not due:
+            return 0
+        if due == len(changes):
+            del self._pending[region]
+        else:
+            self._pending[region] = changes[due:]
+        published = {} if arrived is None else arrived
+        for change in changes[:due]:
+            self._apply(region, change, published)
+        if arrived is None:
+            self._publish_latency(published)
+        return due
+
+    def _publish_latency(self, arrived: dict[tuple[str, str, str], list[float]]) -> None:
+        """ReplicationLatency of the changes that reached a member, in the Region each was written in."""
+        stamp = utcnow()  # moto keeps naive UTC datetimes
+        for (source, table, receiving), latencies in arrived.items():
+            datum: dict[str, Any] = {
+                "MetricName": "ReplicationLatency", "Unit": "Milliseconds", "Timestamp": stamp,
+                "Dimensions": [{"Name": "TableName", "Value": table}, {"Name": "ReceivingRegion", "Value": receiving}]}
+            if len(latencies) == 1:
+                datum["Value"] = latencies[0]
+            else:
+                datum["StatisticValues"] = {"SampleCount": len(latencies), "Sum": sum(latencies),
+                                            "Minimum": min(latencies), "Maximum": max(latencies)}
+            self.emulator.backend("cloudwatch", source).put_metric_data("AWS/DynamoDB", [datum])
 
     def _drop_pending(self, region: str, name: str) -> None:
         kept = [change for change in self._pending.get(region, []) if change.table != name]

@@ -9,7 +9,8 @@ without SourceSelectionCriteria.  This extension:
   versions; a rule with a Filter (schema V2) must say whether delete markers
   replicate, a rule with a top-level Prefix (V1) must not, delete markers do
   not replicate under tag filters, and SseKmsEncryptedObjects needs a
-  ReplicaKmsKeyID (InvalidRequest otherwise);
+  ReplicaKmsKeyID (InvalidRequest otherwise); a Metrics EventThreshold needs
+  ReplicationTime enabled (InvalidArgument);
 - answers GetBucketReplication with the configuration as it was put;
 - replicates every object version a PutObject, CopyObject or
   CompleteMultipartUpload creates in a source bucket, when an Enabled rule's
@@ -24,9 +25,20 @@ without SourceSelectionCriteria.  This extension:
 - replicates the delete marker of a DeleteObject (or DeleteObjects entry)
   without a version id when the rule is V1 or has DeleteMarkerReplication
   Enabled; deleting a specific version is never replicated;
-- holds replication to a region that is down (the source stays PENDING) and
-  completes it before the next S3 request signed for that region, or on
-  ``POST /_dr/s3/flush``; ``GET /_dr/s3/pending`` counts what waits per region.
+- takes ``replication_delay`` seconds (emulator clock, default 0;
+  ``POST /_dr/s3/settings {"replication_delay": s}``) and holds replication to a
+  region that is down (the source stays PENDING); what is due completes before
+  the next S3 request signed for the destination's region, or on
+  ``POST /_dr/s3/flush``; ``GET /_dr/s3/pending`` counts what waits per region;
+- publishes S3 Replication metrics (namespace ``AWS/S3``, dimensions exactly
+  SourceBucket, DestinationBucket and RuleId) for the rules whose Destination
+  enables Metrics (or Replication Time Control), as S3 documents them:
+  ``ReplicationLatency`` (Seconds: the emulator-clock time from the write to its
+  replica), ``OperationsPendingReplication`` (Count) and
+  ``BytesPendingReplication`` (Bytes) in the destination bucket's region, and
+  ``OperationsFailedReplication`` (Count: 1 for an operation that failed, 0 for
+  one that did, so Sum counts failures and SampleCount operations) in the
+  source bucket's region.  Pending counts are published whenever they change.
 
 Requests use path-style addressing (what boto3 sends to the emulator's IP endpoint).
 """
@@ -40,6 +52,7 @@ from typing import TYPE_CHECKING, Any
 from xml.parsers.expat import ExpatError
 
 import xmltodict
+from moto.core.utils import utcnow
 from moto.s3.models import FakeBucket, FakeDeleteMarker, FakeKey
 
 from ..errors import error_response, json_response
@@ -83,6 +96,8 @@ class Rule:
     storage_class: str | None
     replica_kms_key: str | None
     sse_kms_objects: bool
+    rule_id: str = ""
+    metrics: bool = False  # Destination Metrics (or Replication Time Control, which comes with them) enabled
 
     @classmethod
     def parse(cls, raw: dict) -> Rule:
@@ -109,6 +124,8 @@ class Rule:
             storage_class=destination.get("StorageClass"),
             replica_kms_key=(destination.get("EncryptionConfiguration") or {}).get("ReplicaKmsKeyID"),
             sse_kms_objects=_enabled(criteria.get("SseKmsEncryptedObjects")),
+            rule_id=raw.get("ID") or "",
+            metrics=_enabled(destination.get("Metrics")) or _enabled(destination.get("ReplicationTime")),
         )
 
     def matches(self, key: str, tags: dict[str, str]) -> bool:
@@ -122,6 +139,16 @@ class Task:
     source_bucket: str
     version: FakeKey | FakeDeleteMarker
     rule: Rule
+    queued_at: float = 0.0  # emulator clock
+    due_at: float = 0.0
+
+    @property
+    def metric_key(self) -> tuple[str, str, str]:
+        return self.source_bucket, self.rule.destination, self.rule.rule_id
+
+    @property
+    def size(self) -> int:
+        return self.version.size if isinstance(self.version, FakeKey) else 0
 
 
 @dataclass
@@ -138,12 +165,13 @@ class _Snapshot:
 
 class S3Replication(Extension):
     name = "s3"
-    state_attributes = ("_pending", "_replicas")
+    state_attributes = ("replication_delay", "_pending", "_replicas")
     order = 90  # late: a call an earlier extension answers leaves no snapshot here
 
     def __init__(self, emulator: Emulator) -> None:
         super().__init__(emulator)
         self._lock = threading.RLock()
+        self.replication_delay = 0.0
         self._pending: dict[str, list[Task]] = {}
         self._snapshots: dict[int, _Snapshot] = {}
         self._replicas: weakref.WeakSet = weakref.WeakSet()  # versions this extension wrote
@@ -216,6 +244,11 @@ class S3Replication(Extension):
         except (ExpatError, KeyError, TypeError):
             return None  # moto answers a malformed document
         for raw in _as_list((configuration or {}).get("Rule")):
+            destination = raw.get("Destination") or {}
+            if (destination.get("Metrics") or {}).get("EventThreshold") and not _enabled(destination.get("ReplicationTime")):
+                # The threshold is Replication Time Control's: S3 refuses it on metrics alone.
+                return error_response(call, 400, "InvalidArgument",
+                                      "Metrics cannot contain an event threshold when ReplicationTime is not specified or Disabled")
             problem = self._rule_problem(raw)
             if problem:
                 return error_response(call, 400, "InvalidRequest", problem)
@@ -261,17 +294,19 @@ class S3Replication(Extension):
             return
         if isinstance(version, FakeKey):
             version.metadata[STATUS_HEADER] = "PENDING"
-        tasks = [Task(bucket.name, version, rule) for rule in chosen.values()]
+        now = self.emulator.clock.time()
+        tasks = [Task(bucket.name, version, rule, now, now + self.replication_delay) for rule in chosen.values()]
         # Queue first, so a copy made now can tell whether its version still waits elsewhere.
         ready = []
         for task in tasks:
             region = self._destination_region(task)
-            if region in self.emulator.state.outages:
+            if region is not None and (region in self.emulator.state.outages or task.due_at > now):
                 self._pending.setdefault(region, []).append(task)
             else:
-                ready.append(task)
+                ready.append(task)  # due, or failing now: the destination bucket is gone
         for task in ready:
             self._run(task)
+        self._publish_pending({task.metric_key for task in tasks if task.rule.metrics})
 
     def _destination_region(self, task: Task) -> str | None:
         destination = self._backend.buckets.get(task.rule.destination)
@@ -292,6 +327,8 @@ class S3Replication(Extension):
                 metadata[STATUS_HEADER] = "FAILED"
             elif metadata.get(STATUS_HEADER) != "FAILED" and not self._waiting(task.version):
                 metadata[STATUS_HEADER] = "COMPLETED"
+        if task.rule.metrics:
+            self._publish_outcome(task, destination if done else None)
 
     def _copy_object(self, source: FakeKey, destination: FakeBucket, rule: Rule) -> None:
         kms = source.encryption == "aws:kms"
@@ -325,24 +362,75 @@ class S3Replication(Extension):
         return any(task.version is version for tasks in self._pending.values() for task in tasks)
 
     def _flush(self, region: str) -> int:
-        """Replicate what waits for ``region`` if it is up; how many versions were copied."""
+        """Replicate what is due for ``region`` if it is up; how many versions were copied."""
         if region in self.emulator.state.outages or region not in self._pending:
             return 0
+        now = self.emulator.clock.time()
+        tasks = self._pending.pop(region)
+        due = [task for task in tasks if task.due_at <= now]
+        if len(due) < len(tasks):
+            self._pending[region] = [task for task in tasks if task.due_at > now]
         copied = 0
-        for task in self._pending.pop(region):
+        for task in due:
             source = self._backend.buckets.get(task.source_bucket)
             # A version deleted meanwhile is not replicated any more.
             if source is not None and any(v is task.version for v in source.keys.getlist(task.version.name, [])):
                 self._run(task)
                 copied += 1
+        self._publish_pending({task.metric_key for task in due if task.rule.metrics})
         return copied
+
+    # -- replication metrics -------------------------------------------------------
+    def _put_metrics(self, region: str, key: tuple[str, str, str], metrics: list[tuple[str, float, str]]) -> None:
+        dimensions = [{"Name": name, "Value": value}
+                      for name, value in zip(("SourceBucket", "DestinationBucket", "RuleId"), key)]
+        stamp = utcnow()  # moto keeps naive UTC datetimes
+        self.emulator.backend("cloudwatch", region).put_metric_data("AWS/S3", [
+            {"MetricName": name, "Value": value, "Unit": unit, "Dimensions": dimensions, "Timestamp": stamp}
+            for name, value, unit in metrics])
+
+    def _publish_outcome(self, task: Task, destination: FakeBucket | None) -> None:
+        """OperationsFailedReplication (0 or 1) in the source's region; ReplicationLatency in the
+        destination's region once the replica is there (S3 publishes none for a deleted destination)."""
+        source = self._backend.buckets.get(task.source_bucket)
+        if source is not None:
+            self._put_metrics(source.region_name, task.metric_key,
+                              [("OperationsFailedReplication", 0.0 if destination is not None else 1.0, "Count")])
+        if destination is not None:
+            latency = max(self.emulator.clock.time() - task.queued_at, 0.0)
+            self._put_metrics(destination.region_name, task.metric_key, [("ReplicationLatency", latency, "Seconds")])
+
+    def _publish_pending(self, keys: set[tuple[str, str, str]]) -> None:
+        """OperationsPendingReplication and BytesPendingReplication of each rule, in its destination's region."""
+        for key in keys:
+            destination = self._backend.buckets.get(key[1])
+            if destination is None:
+                continue  # not published for a deleted destination bucket
+            waiting = [task for tasks in self._pending.values() for task in tasks if task.metric_key == key]
+            self._put_metrics(destination.region_name, key, [
+                ("OperationsPendingReplication", float(len(waiting)), "Count"),
+                ("BytesPendingReplication", float(sum(task.size for task in waiting)), "Bytes")])
 
     # -- control API ---------------------------------------------------------------
     def control_routes(self) -> dict[tuple[str, str], ControlHandler]:
         return {
             ("GET", "pending"): lambda body, query: json_response(200, {"pending": self._pending_counts()}),
             ("POST", "flush"): self._flush_route,
+            ("GET", "settings"): lambda body, query: json_response(200, self._settings()),
+            ("POST", "settings"): self._settings_route,
         }
+
+    def _settings(self) -> dict:
+        return {"replication_delay": self.replication_delay}
+
+    def _settings_route(self, body: dict, query: dict) -> Response:
+        """{"replication_delay": seconds}: how long a new version takes to reach its destination."""
+        delay = float(body["replication_delay"])
+        if not 0 <= delay <= 86400:
+            raise ValueError("replication_delay must be within 0..86400 seconds")
+        with self._lock:
+            self.replication_delay = delay
+        return json_response(200, self._settings())
 
     def _flush_route(self, body: dict, query: dict) -> Response:
         with self._lock:
@@ -355,6 +443,7 @@ class S3Replication(Extension):
 
     def reset(self) -> None:
         with self._lock:
+            self.replication_delay = 0.0
             self._pending.clear()
             self._snapshots.clear()
             self._replicas = weakref.WeakSet()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.conftest import DR, PRIMARY
+from tests.emulator.control import subscribe_queue
 from tests.functional.ansible_run import play, run_playbook
 
 TABLE = "payments-transactions"
@@ -327,10 +330,94 @@ def test_queued_changes_do_not_overwrite_a_later_write(global_table, control):
     assert control.get("dynamodb/pending") == {"pending": {}}
 
 
-def test_settings_route_rejects_a_negative_delay(control):
+def test_changes_reach_the_other_region_after_the_replication_delay(global_table, control):
+    primary, dr = global_table
+    control.post("dynamodb/settings", {"replication_delay": 30})
+    primary.put_item(TableName=TABLE, Item=transaction("tx-1", status="PENDING"))
+    primary.put_item(TableName=TABLE, Item=transaction("tx-1", status="SETTLED"))
+    assert "Item" not in dr.get_item(TableName=TABLE, Key=key_of("tx-1"))
+    assert control.get("dynamodb/pending") == {"pending": {DR: 2}}
+    control.advance_clock(30)
+    assert dr.get_item(TableName=TABLE, Key=key_of("tx-1"))["Item"]["status"] == {"S": "SETTLED"}
+    assert control.get("dynamodb/pending") == {"pending": {}}
+
+
+@pytest.mark.parametrize("settings", [{"replica_create_delay": -1}, {"replication_delay": -1},
+                                      {"replication_delay": 86401}, {}])
+def test_settings_route_rejects_bad_delays(control, settings):
     from urllib.error import HTTPError
 
     with pytest.raises(HTTPError) as err:
-        control.post("dynamodb/settings", {"replica_create_delay": -1})
+        control.post("dynamodb/settings", settings)
     assert err.value.code == 400
-    assert control.get("dynamodb/settings") == {"replica_create_delay": 0.0}
+    assert control.get("dynamodb/settings") == {"replica_create_delay": 0.0, "replication_delay": 0.0}
+
+
+# -- ReplicationLatency -----------------------------------------------------------------
+
+def latency(aws, region: str, receiving: str, dimensions: list[dict] | None = None) -> list[dict]:
+    """ReplicationLatency datapoints of the last 10 minutes (1-minute Maximum) read in ``region``."""
+    now = datetime.now(timezone.utc)
+    dimensions = dimensions or [{"Name": "TableName", "Value": TABLE}, {"Name": "ReceivingRegion", "Value": receiving}]
+    return aws("cloudwatch", region).get_metric_statistics(
+        Namespace="AWS/DynamoDB", MetricName="ReplicationLatency", Dimensions=dimensions,
+        StartTime=now - timedelta(minutes=10), EndTime=now + timedelta(seconds=1), Period=60,
+        Statistics=["Maximum", "SampleCount"], Unit="Milliseconds")["Datapoints"]
+
+
+def test_replication_latency_is_published_in_the_writing_region_per_receiving_region(global_table, aws, control):
+    primary, dr = global_table
+    control.post("dynamodb/settings", {"replication_delay": 90})
+    primary.put_item(TableName=TABLE, Item=transaction("tx-1"))
+    primary.batch_write_item(RequestItems={TABLE: [{"PutRequest": {"Item": transaction(f"tx-{n}")}} for n in (2, 3)]})
+    assert latency(aws, PRIMARY, DR) == []  # nothing has reached the DR region yet
+    control.advance_clock(90)
+    assert dr.scan(TableName=TABLE)["Count"] == 3  # the three changes arrive on the DR region's next request
+
+    [point] = latency(aws, PRIMARY, DR)
+    assert point["SampleCount"] == 3.0 and 90000 <= point["Maximum"] < 95000 and point["Unit"] == "Milliseconds"
+    # Only the exact dimension set names the metric, and it lives in the writing region.
+    assert latency(aws, PRIMARY, DR, [{"Name": "TableName", "Value": TABLE}]) == []
+    assert latency(aws, DR, DR) == [] and latency(aws, DR, PRIMARY) == []
+
+    # A write in the DR region, without delay, is published there for the primary as receiving region.
+    control.post("dynamodb/settings", {"replication_delay": 0})
+    dr.put_item(TableName=TABLE, Item=transaction("tx-4"))
+    [back] = latency(aws, DR, PRIMARY)
+    assert back["SampleCount"] == 1.0 and back["Maximum"] < 5000
+
+
+def test_replication_latency_grows_while_the_receiving_region_is_down(global_table, aws, control):
+    primary, dr = global_table
+    control.region_down(DR)
+    primary.put_item(TableName=TABLE, Item=transaction("tx-1"))
+    control.advance_clock(120)
+    control.region_up(DR)
+    assert control.post("dynamodb/flush") == {"applied": 1, "pending": {}}
+    [point] = latency(aws, PRIMARY, DR)
+    assert 120000 <= point["Maximum"] < 125000
+
+
+def test_a_replication_latency_alarm_fires_and_notifies(global_table, aws, control, emulator):
+    primary, dr = global_table
+    topic = aws("sns", PRIMARY).create_topic(Name="dr-alerts")["TopicArn"]
+    received = subscribe_queue(emulator.endpoint_url, topic, "dr-alerts")
+    aws("cloudwatch", PRIMARY).put_metric_alarm(
+        AlarmName="dynamodb-replication-latency", Namespace="AWS/DynamoDB", MetricName="ReplicationLatency",
+        Dimensions=[{"Name": "TableName", "Value": TABLE}, {"Name": "ReceivingRegion", "Value": DR}],
+        Statistic="Maximum", Period=60, EvaluationPeriods=1, Threshold=60000.0, Unit="Milliseconds",
+        ComparisonOperator="GreaterThanThreshold", AlarmActions=[topic])
+
+    control.post("dynamodb/settings", {"replication_delay": 75})
+    primary.put_item(TableName=TABLE, Item=transaction("tx-1"))
+    control.advance_clock(75)
+    dr.get_item(TableName=TABLE, Key=key_of("tx-1"))
+    evaluated = {r["alarm"]: r for r in control.post("cloudwatch/evaluate", {"region": PRIMARY})["evaluated"]}
+    assert evaluated["dynamodb-replication-latency"]["state"] == "ALARM"
+    [alarm] = aws("cloudwatch", PRIMARY).describe_alarms(AlarmNames=["dynamodb-replication-latency"])["MetricAlarms"]
+    assert alarm["StateValue"] == "ALARM"
+    [envelope] = received()
+    message = json.loads(envelope["Message"])
+    assert envelope["Subject"] == 'ALARM: "dynamodb-replication-latency" in US East (N. Virginia)'
+    assert (message["NewStateValue"], message["Trigger"]["MetricName"]) == ("ALARM", "ReplicationLatency")
+    assert {d["name"]: d["value"] for d in message["Trigger"]["Dimensions"]} == {"TableName": TABLE, "ReceivingRegion": DR}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timedelta, timezone
+
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.conftest import DR, PRIMARY
+from tests.emulator.control import subscribe_queue
 
 SOURCE, DESTINATION = "payments-data-primary", "payments-data-dr"
 ROLE = "arn:aws:iam::123456789012:role/payments-s3-replication"
@@ -278,3 +282,153 @@ def test_a_version_deleted_before_its_region_is_back_is_not_replicated(buckets, 
     control.region_up(DR)
     assert control.post("s3/flush") == {"applied": 0, "pending": {}}
     assert "Versions" not in dr.list_object_versions(Bucket=DESTINATION)
+
+
+def test_settings_route_rejects_bad_delays(control):
+    from urllib.error import HTTPError
+
+    for delay in (-1, 86401):
+        with pytest.raises(HTTPError) as err:
+            control.post("s3/settings", {"replication_delay": delay})
+        assert err.value.code == 400
+    assert control.get("s3/settings") == {"replication_delay": 0.0}
+
+
+# -- replication metrics ----------------------------------------------------------------
+
+METRICS = {"Metrics": {"Status": "Enabled"}}
+UNITS = {"ReplicationLatency": "Seconds", "BytesPendingReplication": "Bytes",
+         "OperationsPendingReplication": "Count", "OperationsFailedReplication": "Count"}
+
+
+def with_metrics(destination: str = DESTINATION, **destination_fields) -> dict:
+    spec = rule(destination=destination)
+    spec["Destination"].update(destination_fields or METRICS)
+    return spec
+
+
+def replication_metric(aws, region: str, name: str, rule_id: str = "all", destination: str = DESTINATION,
+                       dimensions: list[dict] | None = None) -> dict | None:
+    """Statistics of one S3 Replication metric over the last 10 minutes (one 600 s period), read in ``region``."""
+    now = datetime.now(timezone.utc)
+    dimensions = dimensions or [{"Name": "SourceBucket", "Value": SOURCE}, {"Name": "DestinationBucket", "Value": destination},
+                                {"Name": "RuleId", "Value": rule_id}]
+    points = aws("cloudwatch", region).get_metric_statistics(
+        Namespace="AWS/S3", MetricName=name, Dimensions=dimensions, Unit=UNITS[name],
+        StartTime=now - timedelta(minutes=10), EndTime=now + timedelta(seconds=1), Period=600,
+        Statistics=["Maximum", "Minimum", "Sum", "SampleCount"])["Datapoints"]
+    assert len(points) <= 1, points
+    return points[0] if points else None
+
+
+def test_metrics_are_published_only_for_rules_that_enable_them(buckets, aws):
+    primary, dr = buckets
+    replicate(primary, rule())
+    primary.put_object(Bucket=SOURCE, Key="a", Body=b"a")
+    for region in (PRIMARY, DR):
+        assert all(replication_metric(aws, region, name) is None for name in UNITS)
+
+    replicate(primary, with_metrics())
+    primary.put_object(Bucket=SOURCE, Key="b", Body=b"b")
+    assert status(primary, SOURCE, "b") == "COMPLETED"
+    failed = replication_metric(aws, PRIMARY, "OperationsFailedReplication")  # in the source bucket's region
+    assert (failed["Sum"], failed["SampleCount"]) == (0.0, 1.0)
+    assert replication_metric(aws, DR, "ReplicationLatency")["Maximum"] < 5  # in the destination bucket's region
+    assert replication_metric(aws, DR, "OperationsPendingReplication")["Maximum"] == 0.0
+    assert replication_metric(aws, PRIMARY, "ReplicationLatency") is None
+    assert replication_metric(aws, DR, "OperationsFailedReplication") is None
+    # The exact dimension set names the metric: a subset finds nothing.
+    assert replication_metric(aws, DR, "ReplicationLatency", dimensions=[{"Name": "SourceBucket", "Value": SOURCE}]) is None
+
+
+def test_an_event_threshold_needs_replication_time_control(buckets):
+    primary = buckets[0]
+    threshold = {"Status": "Enabled", "EventThreshold": {"Minutes": 15}}
+    for rtc in (None, {"Status": "Disabled", "Time": {"Minutes": 15}}):
+        fields = {"Metrics": threshold, **({"ReplicationTime": rtc} if rtc else {})}
+        assert error_of(replicate, primary, with_metrics(**fields)) == (
+            "InvalidArgument", "Metrics cannot contain an event threshold when ReplicationTime is not specified or Disabled")
+    with pytest.raises(ClientError):
+        primary.get_bucket_replication(Bucket=SOURCE)  # nothing was stored
+
+
+def test_replication_time_control_brings_metrics(buckets, aws):
+    primary, dr = buckets
+    replicate(primary, with_metrics(ReplicationTime={"Status": "Enabled", "Time": {"Minutes": 15}},
+                                    Metrics={"Status": "Enabled", "EventThreshold": {"Minutes": 15}}))
+    primary.put_object(Bucket=SOURCE, Key="a", Body=b"a")
+    assert replication_metric(aws, DR, "ReplicationLatency")["SampleCount"] == 1.0
+
+
+def test_latency_and_pending_operations_follow_the_replication_delay(buckets, aws, control):
+    primary, dr = buckets
+    replicate(primary, with_metrics())
+    control.post("s3/settings", {"replication_delay": 1000})
+    primary.put_object(Bucket=SOURCE, Key="a", Body=b"abc")
+    primary.put_object(Bucket=SOURCE, Key="b", Body=b"defgh")
+    assert status(primary, SOURCE, "a") == "PENDING"
+    assert control.get("s3/pending") == {"pending": {DR: 2}}
+    assert replication_metric(aws, DR, "OperationsPendingReplication")["Maximum"] == 2.0
+    assert replication_metric(aws, DR, "BytesPendingReplication")["Maximum"] == 8.0
+    assert replication_metric(aws, DR, "ReplicationLatency") is None
+
+    control.advance_clock(1000)
+    assert status(dr, DESTINATION, "a") == "REPLICA"  # the destination region's next request completes what is due
+    assert status(primary, SOURCE, "b") == "COMPLETED"
+    latency = replication_metric(aws, DR, "ReplicationLatency")
+    assert latency["SampleCount"] == 2.0 and 1000 <= latency["Maximum"] < 1010
+    assert replication_metric(aws, DR, "OperationsPendingReplication")["Minimum"] == 0.0
+    assert replication_metric(aws, DR, "BytesPendingReplication")["Minimum"] == 0.0
+
+
+@pytest.mark.parametrize("break_destination", ["delete", "suspend"])
+def test_failed_operations_are_counted_in_the_source_region(buckets, aws, break_destination):
+    primary, dr = buckets
+    replicate(primary, with_metrics())
+    if break_destination == "delete":
+        dr.delete_bucket(Bucket=DESTINATION)
+    else:
+        dr.put_bucket_versioning(Bucket=DESTINATION, VersioningConfiguration={"Status": "Suspended"})
+    primary.put_object(Bucket=SOURCE, Key="a", Body=b"a")
+    primary.put_object(Bucket=SOURCE, Key="b", Body=b"b")
+    assert status(primary, SOURCE, "a") == "FAILED"
+    failed = replication_metric(aws, PRIMARY, "OperationsFailedReplication")
+    assert (failed["Sum"], failed["SampleCount"]) == (2.0, 2.0)
+    assert replication_metric(aws, DR, "ReplicationLatency") is None
+
+
+def test_replication_alarms_fire_and_notify(buckets, aws, control, emulator):
+    primary, dr = buckets
+    replicate(primary, with_metrics())
+    dimensions = [{"Name": "SourceBucket", "Value": SOURCE}, {"Name": "DestinationBucket", "Value": DESTINATION},
+                  {"Name": "RuleId", "Value": "all"}]
+    received = {}
+    for region, name, metric, statistic, threshold, unit in (
+            (DR, "s3-replication-latency", "ReplicationLatency", "Maximum", 900.0, "Seconds"),
+            (PRIMARY, "s3-replication-failures", "OperationsFailedReplication", "Sum", 1.0, "Count")):
+        topic = aws("sns", region).create_topic(Name="dr-alerts")["TopicArn"]
+        received[name] = subscribe_queue(emulator.endpoint_url, topic, f"{name}-queue")
+        aws("cloudwatch", region).put_metric_alarm(
+            AlarmName=name, Namespace="AWS/S3", MetricName=metric, Dimensions=dimensions, Statistic=statistic,
+            Period=60, EvaluationPeriods=1, Threshold=threshold, Unit=unit,
+            ComparisonOperator="GreaterThanOrEqualToThreshold", AlarmActions=[topic])
+
+    control.post("s3/settings", {"replication_delay": 960})
+    primary.put_object(Bucket=SOURCE, Key="slow", Body=b"slow")
+    control.advance_clock(960)
+    assert status(dr, DESTINATION, "slow") == "REPLICA"
+    control.post("s3/settings", {"replication_delay": 0})
+    dr.put_bucket_versioning(Bucket=DESTINATION, VersioningConfiguration={"Status": "Suspended"})
+    primary.put_object(Bucket=SOURCE, Key="lost", Body=b"lost")
+    assert status(primary, SOURCE, "lost") == "FAILED"
+
+    evaluated = {r["alarm"]: r["state"] for r in control.post("cloudwatch/evaluate")["evaluated"]}
+    assert evaluated == {"s3-replication-latency": "ALARM", "s3-replication-failures": "ALARM"}
+    for name, region_name in (("s3-replication-latency", "US East (Ohio)"),
+                              ("s3-replication-failures", "US East (N. Virginia)")):
+        [envelope] = received[name]()
+        assert envelope["Subject"] == f'ALARM: "{name}" in {region_name}'
+        message = json.loads(envelope["Message"])
+        assert message["NewStateValue"] == "ALARM"
+        assert {d["name"]: d["value"] for d in message["Trigger"]["Dimensions"]} == {
+            "SourceBucket": SOURCE, "DestinationBucket": DESTINATION, "RuleId": "all"}

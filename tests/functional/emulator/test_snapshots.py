@@ -70,13 +70,35 @@ def test_restore_gives_back_resources_extension_state_and_outages(stocked, aws, 
     assert status(s3_primary, SOURCE, "ledger") == "COMPLETED"
 
 
+def test_delayed_replications_and_their_delays_come_back(stocked, control):
+    primary, dr, s3_primary, s3_dr = stocked
+    control.post("dynamodb/settings", {"replication_delay": 300})
+    control.post("s3/settings", {"replication_delay": 300})
+    put(primary, "tx-delayed")
+    s3_primary.put_object(Bucket=SOURCE, Key="delayed", Body=b"d")
+    control.post("snapshots", {"name": "delayed"})
+    control.post("dynamodb/settings", {"replication_delay": 0})
+    control.post("s3/settings", {"replication_delay": 0})
+    control.advance_clock(300)
+    assert items(dr) == ["tx-before", "tx-delayed"] and status(s3_dr, DESTINATION, "delayed") == "REPLICA"
+
+    control.post("snapshots/restore", {"name": "delayed"})
+    assert control.get("dynamodb/settings")["replication_delay"] == 300.0
+    assert control.get("s3/settings") == {"replication_delay": 300.0}
+    assert control.get("dynamodb/pending") == control.get("s3/pending") == {"pending": {DR: 1}}
+    # Due already (the clock never goes back): the DR region's next requests complete them.
+    assert items(dr) == ["tx-before", "tx-delayed"]
+    assert status(s3_dr, DESTINATION, "delayed") == "REPLICA"
+    control.post("snapshots/delete", {"name": "delayed"})
+
+
 def others(control):
     """Snapshots this worker's other tests keep (a shared stack's), not this module's own."""
     return [name for name in control.get("snapshots")["snapshots"] if name != "stocked"]
 
 
 def test_a_snapshot_restores_again_after_more_changes(stocked, control):
-    primary, dr, _, _ = stocked
+    primary, dr = stocked[:2]
     kept = others(control)
     put(primary, "tx-first-run")
     control.post("snapshots/restore", {"name": "stocked"})
