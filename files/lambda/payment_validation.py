@@ -19,7 +19,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from payment_core import apigw, aws, idempotency, logs, notify, rules, store
+from payment_core import apigw, aws, idempotency, logs, notify, peer_probe, rules, store
 from payment_core.config import ConfigError, Settings
 from payment_core.validation import IDEMPOTENCY_HEADER, ValidationFailed, parse_json_object, validate_payment
 
@@ -29,7 +29,10 @@ Route = Callable[[dict, dict], dict]
 
 
 def handler(event: dict, context: Any) -> dict:
-    """POST /validate; GET /health is routed to the health check so one function may serve both."""
+    """POST /validate; GET /health is routed to the health check so one function may serve both;
+    the scheduled peer probe (EventBridge's constant input) checks the other region."""
+    if peer_probe.is_probe_event(event):
+        return probe_peer(event, context)
     method, path = apigw.route(event)
     if (method, path) == ("GET", "/health"):
         return _serve(event, context, _health)
@@ -41,6 +44,22 @@ def handler(event: dict, context: Any) -> dict:
 def health_handler(event: dict, context: Any) -> dict:
     """GET /health: 200 when this region's table serves traffic, else 503."""
     return _serve(event, context, _health)
+
+
+def probe_peer(event: dict, context: Any) -> dict:
+    """GET the peer region's /health and publish PeerHealthy in this region (peer_probe)."""
+    region = os.environ.get("REGION") or os.environ.get("AWS_REGION")
+    fields: dict[str, Any] = {"requestId": getattr(context, "aws_request_id", None), "route": "peer-probe",
+                              "region": region}
+    probe = peer_probe.Probe.from_event(event)  # a bad input is a function error: EventBridge's failure metrics see it
+    healthy, status, seconds = peer_probe.check(probe)
+    fields.update(outcome="peer_healthy" if healthy else "peer_unhealthy", probedRegion=probe.region,
+                  peerStatus=status, latency_ms=round(seconds * 1000, 1))
+    try:
+        peer_probe.publish(aws.client("cloudwatch", region), probe, healthy)
+    finally:
+        logs.emit(fields)
+    return {"probedRegion": probe.region, "healthy": healthy, "status": status}
 
 
 def _serve(event: Any, context: Any, route: Route) -> dict:

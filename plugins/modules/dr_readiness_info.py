@@ -16,6 +16,14 @@ description:
     with the reason. Read-only; safe in check mode.
   - One module call per region replaces some thirty single-purpose info calls.
   - A control whose resource name is not given is not audited.
+  - Each control is C(required) (a control the stack declares: drifted, it makes the region not ready)
+    or C(advisory) (reported, never blocking). Required - Aurora membership, instances, engine versions,
+    lag, encryption and deletion protection; each table's replica, point-in-time recovery, encryption
+    and deletion protection; the routing-control item; S3 replication with Replication Time Control
+    and, for a KMS-encrypted bucket, its KMS settings; the bucket's default encryption and
+    versioning; the API's health; the Route 53 health check; every alarm present and sending to an
+    action; the database secret's replica; the backup vault. Advisory - how recent the newest
+    recovery point is.
 author:
   - payments.dr maintainers (@payments-dr)
 options:
@@ -52,14 +60,26 @@ options:
   destination_bucket:
     description: Replication destination bucket.
     type: str
+  deletion_protection:
+    description:
+      - Whether the stack deploys its Aurora clusters, global cluster and tables with deletion protection
+        (the roles' default); when true, protection turned off is a failed required control.
+    type: bool
+    default: true
+  control_table:
+    description: Routing-control table whose C(routing) item (written by payments.dr.routing_control) must be readable here.
+    type: str
   health_url:
     description: URL of this region's C(GET /health) (its own API host, not the failover name).
+    type: str
+  health_check_name:
+    description: Name tag of this region's Route 53 health check, which must exist, enabled and not inverted.
     type: str
   connect_url:
     description: Send the health request to this base URL, keeping the URL's host in the C(Host) header.
     type: str
   alarm_names:
-    description: Alarms that must exist here.
+    description: Alarms that must exist here, each with its actions enabled and at least one alarm action.
     type: list
     elements: str
     default: []
@@ -70,7 +90,7 @@ options:
     description: Backup vault that must exist here.
     type: str
   backup_max_age_hours:
-    description: Age of the newest recovery point above which the backup control fails (a warning).
+    description: Age of the newest recovery point above which the advisory backup control fails.
     type: int
     default: 26
 extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.boto3]
@@ -98,10 +118,10 @@ controls:
     region: {description: Region audited., type: str, returned: always}
     control: {description: Name of the control., type: str, returned: always}
     ok: {description: Whether it passed., type: bool, returned: always}
-    severity: {description: C(critical) (blocks readiness) or C(warning)., type: str, returned: always}
+    severity: {description: C(required) (failed, the region is not ready) or C(advisory)., type: str, returned: always}
     detail: {description: What was seen., type: str, returned: always}
 ready:
-  description: True when no critical control failed.
+  description: True when no required control failed.
   returned: always
   type: bool
 """
@@ -122,6 +142,9 @@ from ansible_collections.payments.dr.plugins.module_utils import dr_retry
 from ansible_collections.payments.dr.plugins.module_utils.aurora_global import replication_lag_seconds, topology
 
 
+REQUIRED, ADVISORY = "required", "advisory"
+
+
 class Audit:
     def __init__(self, module):
         self.module = module
@@ -131,10 +154,10 @@ class Audit:
     def client(self, service):
         return dr_retry.client(self.module, service)
 
-    def record(self, control, ok, detail, severity="critical"):
+    def record(self, control, ok, detail, severity=REQUIRED):
         self.controls.append(dict(region=self.region, control=control, ok=bool(ok), severity=severity, detail=detail))
 
-    def check(self, control, probe, severity="critical"):
+    def check(self, control, probe, severity=REQUIRED):
         """Run probe() -> (ok, detail); an AWS error fails the control with the error as detail."""
         try:
             ok, detail = probe()
@@ -180,7 +203,18 @@ class Audit:
             return highest <= limit, "%.3f s (limit %.3f s)" % (float(highest), limit)
 
         self.check("aurora global membership", membership)
+        def protected():
+            cluster = rds.describe_db_clusters(aws_retry=True, DBClusterIdentifier=cluster_id)["DBClusters"][0]
+            wanted = self.module.params["deletion_protection"]
+            global_protected = state.get("topology", {}).get("deletion_protection")
+            ok = bool(cluster.get("StorageEncrypted")) and (
+                not wanted or (cluster.get("DeletionProtection") and global_protected))
+            return ok, "storage %s, deletion protection: cluster %s, global cluster %s" % (
+                "encrypted" if cluster.get("StorageEncrypted") else "NOT encrypted",
+                "on" if cluster.get("DeletionProtection") else "off", "on" if global_protected else "off")
+
         self.check("aurora instances", instances)
+        self.check("aurora encryption and deletion protection", protected)
         self.check("aurora engine versions match", versions)
         self.check("aurora replication lag", lag)
 
@@ -204,21 +238,64 @@ class Audit:
                 return status == "ENABLED", "point-in-time recovery %s" % status
 
             self.check("dynamodb %s replica" % name, replica)
-            self.check("dynamodb %s PITR" % name, pitr, severity="warning")
+            def protected(name=name):
+                table = dynamodb.describe_table(aws_retry=True, TableName=name)["Table"]
+                sse = table.get("SSEDescription") or {}
+                encrypted = sse.get("Status") == "ENABLED"
+                protection = bool(table.get("DeletionProtectionEnabled"))
+                ok = encrypted and (protection or not self.module.params["deletion_protection"])
+                return ok, "encryption %s (%s), deletion protection %s" % (
+                    sse.get("Status", "AWS owned key"), sse.get("SSEType", "-"), "on" if protection else "off")
+
+            self.check("dynamodb %s PITR" % name, pitr)
+            self.check("dynamodb %s encryption and deletion protection" % name, protected)
+
+    def routing(self, table):
+        dynamodb = self.client("dynamodb")
+
+        def item():
+            found = dynamodb.get_item(aws_retry=True, TableName=table, Key={"name": {"S": "routing"}}).get("Item")
+            if not found:
+                return False, "no routing item in %s: run the routing_control stage" % table
+            fenced = sorted(v["S"] for v in found.get("fenced_regions", {}).get("L", []))
+            return True, "routing item present, fenced: %s" % (", ".join(fenced) or "none")
+
+        self.check("routing control", item)
 
     # -- S3 ----------------------------------------------------------------------------
     def replication(self, source, destination):
         s3 = self.client("s3")
+        state = {}
 
         def rule():
             config = s3.get_bucket_replication(aws_retry=True, Bucket=source)["ReplicationConfiguration"]
             rules = [r for r in config.get("Rules", []) if r.get("Status") == "Enabled"
                      and r.get("Destination", {}).get("Bucket", "").endswith(":::%s" % destination)]
             rtc = [r for r in rules if r["Destination"].get("ReplicationTime", {}).get("Status") == "Enabled"]
+            state["rules"] = rtc
             return bool(rtc), "%d enabled rule(s) to %s, %d with Replication Time Control" % (
                 len(rules), destination, len(rtc))
 
+        def bucket():
+            encryption = s3.get_bucket_encryption(aws_retry=True, Bucket=source)["ServerSideEncryptionConfiguration"]
+            default = (encryption.get("Rules") or [{}])[0].get("ApplyServerSideEncryptionByDefault", {})
+            state["kms"] = default.get("SSEAlgorithm") in ("aws:kms", "aws:kms:dsse")
+            versioning = s3.get_bucket_versioning(aws_retry=True, Bucket=source).get("Status")
+            return bool(default) and versioning == "Enabled", "default encryption %s, versioning %s" % (
+                default.get("SSEAlgorithm", "none"), versioning or "never enabled")
+
+        def kms():
+            # A KMS-encrypted object replicates only when the rule opts in and names the replica key.
+            if not state.get("kms"):
+                return True, "the bucket is not KMS-encrypted: no KMS replication settings needed"
+            complete = [r for r in state.get("rules", [])
+                        if r.get("SourceSelectionCriteria", {}).get("SseKmsEncryptedObjects", {}).get("Status") == "Enabled"
+                        and r["Destination"].get("EncryptionConfiguration", {}).get("ReplicaKmsKeyID")]
+            return bool(complete), "%d rule(s) replicating KMS-encrypted objects with a replica key" % len(complete)
+
         self.check("s3 replication with RTC", rule)
+        self.check("s3 bucket encryption and versioning", bucket)
+        self.check("s3 replication of KMS-encrypted objects", kms)
 
     # -- API -----------------------------------------------------------------------------
     def health(self, url, connect_url):
@@ -239,14 +316,18 @@ class Audit:
         cloudwatch = self.client("cloudwatch")
 
         def present():
-            found = set()
+            found = {}
             for start in range(0, len(names), 100):
                 answer = cloudwatch.describe_alarms(aws_retry=True, AlarmNames=names[start:start + 100])
-                found.update(a["AlarmName"] for a in answer["MetricAlarms"])
-            missing = sorted(set(names) - found)
-            return not missing, "missing: %s" % ", ".join(missing) if missing else "%d alarm(s) present" % len(found)
+                found.update((a["AlarmName"], a) for a in answer["MetricAlarms"])
+            missing = sorted(set(names) - set(found))
+            # An alarm that cannot notify anyone is no control: actions disabled, or none on ALARM.
+            silent = sorted(n for n, a in found.items() if not a.get("ActionsEnabled", True) or not a.get("AlarmActions"))
+            problems = (["missing: %s" % ", ".join(missing)] if missing else []) + (
+                ["without an enabled alarm action: %s" % ", ".join(silent)] if silent else [])
+            return not problems, "; ".join(problems) or "%d alarm(s) present and actioned" % len(found)
 
-        self.check("alarms present", present)
+        self.check("alarms present and actioned", present)
 
     def secret(self, secret_id, peer):
         secrets = self.client("secretsmanager")
@@ -273,7 +354,30 @@ class Audit:
 
         self.check("backup vault", lambda: (True, "vault %s exists" % backup.describe_backup_vault(
             aws_retry=True, BackupVaultName=vault)["BackupVaultName"]))
-        self.check("backups recent", recent, severity="warning")
+        self.check("backups recent", recent, severity=ADVISORY)
+
+    # -- Route 53 ------------------------------------------------------------------------
+    def health_check(self, name):
+        route53 = self.client("route53")
+
+        def configured():
+            checks = {}
+            for page in route53.get_paginator("list_health_checks").paginate():
+                checks.update((c["Id"], c) for c in page["HealthChecks"])
+            ids = list(checks)
+            for start in range(0, len(ids), 10):
+                answer = route53.list_tags_for_resources(aws_retry=True, ResourceType="healthcheck",
+                                                         ResourceIds=ids[start:start + 10])
+                for tag_set in answer["ResourceTagSets"]:
+                    tags = dict((t["Key"], t["Value"]) for t in tag_set.get("Tags", []))
+                    if tags.get("Name") == name:
+                        config = checks[tag_set["ResourceId"]]["HealthCheckConfig"]
+                        ok = not config.get("Disabled") and not config.get("Inverted")
+                        return ok, "%s %s%s%s" % (name, tag_set["ResourceId"], " DISABLED" if config.get("Disabled") else "",
+                                                  " INVERTED" if config.get("Inverted") else "")
+            return False, "no health check named %s" % name
+
+        self.check("route53 health check", configured)
 
 
 def main():
@@ -288,7 +392,10 @@ def main():
             table_names=dict(type="list", elements="str", default=[]),
             source_bucket=dict(type="str"),
             destination_bucket=dict(type="str"),
+            deletion_protection=dict(type="bool", default=True),
+            control_table=dict(type="str"),
             health_url=dict(type="str"),
+            health_check_name=dict(type="str"),
             connect_url=dict(type="str"),
             alarm_names=dict(type="list", elements="str", default=[]),
             secret_id=dict(type="str"),
@@ -304,17 +411,21 @@ def main():
     if params["global_cluster_identifier"]:
         audit.aurora(params["global_cluster_identifier"], params["db_cluster_identifier"])
     audit.tables(params["table_names"], params["peer_region"])
+    if params["control_table"]:
+        audit.routing(params["control_table"])
     if params["source_bucket"]:
         audit.replication(params["source_bucket"], params["destination_bucket"])
     if params["health_url"]:
         audit.health(params["health_url"], params["connect_url"])
+    if params["health_check_name"]:
+        audit.health_check(params["health_check_name"])
     if params["alarm_names"]:
         audit.alarms(params["alarm_names"])
     if params["secret_id"]:
         audit.secret(params["secret_id"], params["peer_region"])
     if params["backup_vault_name"]:
         audit.backups(params["backup_vault_name"])
-    ready = all(c["ok"] for c in audit.controls if c["severity"] == "critical")
+    ready = all(c["ok"] for c in audit.controls if c["severity"] == REQUIRED)
     module.exit_json(changed=False, controls=audit.controls, ready=ready)
 
 

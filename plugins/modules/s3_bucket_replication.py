@@ -194,7 +194,10 @@ def build_rule(rule, position):
     if rule["replication_time"]:
         destination["ReplicationTime"] = {"Status": "Enabled", "Time": {"Minutes": RTC_MINUTES}}
     if metrics:
-        destination["Metrics"] = {"Status": "Enabled", "EventThreshold": {"Minutes": RTC_MINUTES}}
+        # The event threshold belongs to Replication Time Control: S3 refuses it without RTC.
+        destination["Metrics"] = {"Status": "Enabled"}
+        if rule["replication_time"]:
+            destination["Metrics"]["EventThreshold"] = {"Minutes": RTC_MINUTES}
     built = {
         "ID": rule["id"],
         "Priority": rule["priority"] if rule["priority"] is not None else position,

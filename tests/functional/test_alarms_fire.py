@@ -105,9 +105,57 @@ def table_writes_throttled(emulator, control, role):
     assert answer["statusCode"] == 503
 
 
-def primary_region_down(emulator, control, role):
-    control.region_down(REGIONS["primary"])
-    control.post("route53/probe")
+BUCKETS = {role: f"payments-data-{role}-{SUFFIX}" for role in REGIONS}
+
+
+def s3(emulator, role):
+    return aws_client(emulator.endpoint_url, "s3", REGIONS[role])
+
+
+def table_replication_slow(emulator, control, role):
+    # A write in this region reaches the peer's replica 120 s later (emulator clock): above 60 s.
+    peer = "dr" if role == "primary" else "primary"
+    control.post("dynamodb/settings", {"replication_delay": 120})
+    aws_client(emulator.endpoint_url, "dynamodb", REGIONS[role]).put_item(
+        TableName=TABLE, Item={"transactionId": {"S": f"alarm-{uuid.uuid4()}"}, "timestamp": {"S": "2026-12-08T00:00:00Z"}})
+    control.advance_clock(120)
+    control.post("dynamodb/settings", {"replication_delay": 0})
+    aws_client(emulator.endpoint_url, "dynamodb", REGIONS[peer]).describe_table(TableName=TABLE)  # applies what is due
+
+
+def object_replication_fails(emulator, control, role):
+    # The DR bucket stops keeping versions: S3 cannot replicate into it (FAILED).
+    s3(emulator, "dr").put_bucket_versioning(Bucket=BUCKETS["dr"], VersioningConfiguration={"Status": "Suspended"})
+    s3(emulator, "primary").put_object(Bucket=BUCKETS["primary"], Key=f"alarm/{uuid.uuid4()}", Body=b"lost")
+
+
+def object_replication_slow(emulator, control, role):
+    # An object reaches the DR bucket 960 s after its write: above Replication Time Control's 900 s.
+    control.post("s3/settings", {"replication_delay": 960})
+    key = f"alarm/{uuid.uuid4()}"
+    s3(emulator, "primary").put_object(Bucket=BUCKETS["primary"], Key=key, Body=b"slow")
+    control.advance_clock(960)
+    control.post("s3/settings", {"replication_delay": 0})
+    s3(emulator, "dr").head_object(Bucket=BUCKETS["dr"], Key=key)  # the destination's next request completes it
+
+
+def probe_rounds(control, rounds=5):
+    """Route 53 marks a check unhealthy after FailureThreshold (3 here) failed probes in a row."""
+    for _round in range(rounds):
+        control.post("route53/probe")
+
+
+def dr_region_goes_dark(emulator, control, role):
+    control.region_down(REGIONS["dr"])
+    probe_rounds(control)
+
+
+def primary_api_fails(emulator, control, role):
+    # The alarms of us-east-1 go dark with the region itself (the DR region's probe covers that,
+    # see peer-unreachable): here the primary's API fails while its region still answers.
+    aws_client(emulator.endpoint_url, "lambda", REGIONS["primary"]).put_function_concurrency(
+        FunctionName=f"payments-validate-primary-{SUFFIX}", ReservedConcurrentExecutions=0)
+    probe_rounds(control)
 
 
 # signal (alarm payments-<signal>-<role>-<suffix>, or a full name) -> (role, cause)
@@ -120,14 +168,19 @@ CAUSES = {
     "api-latency": ("dr", api_is_slow),
     "dynamodb-throttles-getitem": ("primary", table_reads_throttled),
     "dynamodb-throttles-transactwriteitems": ("dr", table_writes_throttled),
+    "dynamodb-replication-latency": ("primary", table_replication_slow),
+    "s3-replication-failures": ("primary", object_replication_fails),
+    "s3-replication-latency": ("dr", object_replication_slow),
 }
 # Route 53's health-check alarms live in us-east-1 and page the primary region's topic.
-HEALTH_CHECK_ALARMS = {f"payments-api-health-primary-{SUFFIX}": primary_region_down}
+HEALTH_CHECK_ALARMS = {f"payments-api-health-primary-{SUFFIX}": primary_api_fails,
+                       f"payments-api-health-dr-{SUFFIX}": dr_region_goes_dark}
 
 
 def fire(emulator, control: EmulatorControl, name: str, role: str, cause) -> None:
     region = REGIONS[role]
     cloudwatch = aws_client(emulator.endpoint_url, "cloudwatch", region)
+    control.post("route53/probe")  # the deployed stack's health checks have not probed yet (missing: breaching)
     control.post("cloudwatch/evaluate", {"region": region})  # every alarm settles first (OK notices)
     [before] = cloudwatch.describe_alarms(AlarmNames=[name])["MetricAlarms"]
     assert before["StateValue"] != "ALARM", before["StateReason"]
@@ -162,7 +215,8 @@ def test_every_alarm_of_the_stack_has_a_cause_here(site_stack, emulator, role):
     """A new alarm without a test here fails: it would be an alarm nobody has seen fire."""
     cloudwatch = aws_client(emulator.endpoint_url, "cloudwatch", REGIONS[role])
     created = {a["AlarmName"] for a in cloudwatch.describe_alarms(AlarmNamePrefix="payments-")["MetricAlarms"]}
-    # The regions carry the same definitions (on their own resources): one region's test covers both.
+    # The regions carry the same definitions (on their own resources): one region's test covers both;
+    # the S3 alarms exist in one region each.
     tested = {f"payments-{signal}-{role}-{SUFFIX}" for signal in CAUSES}
     tested |= set(HEALTH_CHECK_ALARMS) if role == "primary" else set()
     assert created - tested == set()

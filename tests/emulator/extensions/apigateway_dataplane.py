@@ -50,7 +50,7 @@ from urllib.parse import unquote
 from .. import metrics
 from ..request_info import AwsCall
 from .base import Extension, Response
-from .lambda_runtime import InvokeError, LambdaRuntime
+from .lambda_runtime import InvokeError, LambdaRuntime, lambda_permits
 
 EXECUTE_API_HOST = re.compile(
     r"^(?P<api>[a-z0-9]+)\.execute-api\.(?P<region>[a-z0-9-]+)\.amazonaws\.com\.?(?::\d+)?$")
@@ -375,27 +375,7 @@ class ApiGatewayDataPlane(Extension):
 
     def _permitted(self, function: re.Match, source_arn: str) -> bool:
         """Does the function's resource policy let API Gateway invoke it for ``source_arn``?"""
-        from moto.core.exceptions import JsonRESTError
-
-        try:
-            fn = self.emulator.backend("lambda", function["region"]).get_function(function["name"])
-        except JsonRESTError:  # no such function: nothing may invoke it
-            return False
-        for statement in fn.policy.statements:
-            principal = statement.get("Principal")
-            services = principal.get("Service") if isinstance(principal, dict) else principal
-            services = [services] if isinstance(services, str) else services or []
-            actions = statement.get("Action")
-            actions = [actions] if isinstance(actions, str) else actions or []
-            if statement.get("Effect") != "Allow" or not ({"apigateway.amazonaws.com", "*"} & set(services)):
-                continue
-            if not {"lambda:InvokeFunction", "lambda:*", "*"} & set(actions):
-                continue
-            patterns = [value for test in (statement.get("Condition") or {}).values()
-                        for key, value in test.items() if key.lower() == "aws:sourcearn"]
-            if all(fnmatch.fnmatchcase(source_arn, p) for p in patterns):
-                return True
-        return False
+        return lambda_permits(self.emulator, function["region"], function["name"], "apigateway.amazonaws.com", source_arn)
 
     def _proxy_event(self, call: AwsCall, ctx: _RequestContext) -> dict[str, Any]:
         """API Gateway's Lambda proxy event, payload format 1.0."""

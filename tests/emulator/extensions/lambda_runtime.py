@@ -64,6 +64,34 @@ INIT_TIMEOUT = 10.0  # Lambda's init phase budget, separate from the function's 
 MAX_IDLE_WORKERS = 4  # warm environments kept per function version
 
 
+def lambda_permits(emulator: Any, region: str, function: str, service: str, source_arn: str) -> bool:
+    """Does the function's resource-based policy let ``service`` (apigateway.amazonaws.com,
+    events.amazonaws.com...) invoke it for ``source_arn``, as Lambda checks a service's invocation?"""
+    import fnmatch
+
+    from moto.core.exceptions import JsonRESTError
+
+    try:
+        fn = emulator.backend("lambda", region).get_function(function)
+    except JsonRESTError:  # no such function: nothing may invoke it
+        return False
+    for statement in fn.policy.statements:
+        principal = statement.get("Principal")
+        services = principal.get("Service") if isinstance(principal, dict) else principal
+        services = [services] if isinstance(services, str) else services or []
+        actions = statement.get("Action")
+        actions = [actions] if isinstance(actions, str) else actions or []
+        if statement.get("Effect") != "Allow" or not ({service, "*"} & set(services)):
+            continue
+        if not {"lambda:InvokeFunction", "lambda:*", "*"} & set(actions):
+            continue
+        patterns = [value for test in (statement.get("Condition") or {}).values()
+                    for key, value in test.items() if key.lower() == "aws:sourcearn"]
+        if all(fnmatch.fnmatchcase(source_arn, p) for p in patterns):
+            return True
+    return False
+
+
 class InvokeError(Exception):
     """An error of the Invoke API itself (not a function error): status, code, message."""
 

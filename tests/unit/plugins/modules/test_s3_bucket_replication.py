@@ -96,8 +96,10 @@ def test_same_configuration_in_another_shape_changes_nothing(run_module, current
         ({"storage_class": "STANDARD_IA"}, {"Destination": dict(API_RULE["Destination"], StorageClass="STANDARD_IA")}),
         ({"replication_time": False},
          {"Destination": {k: v for k, v in API_RULE["Destination"].items() if k not in ("ReplicationTime", "Metrics")}}),
+        # Metrics without Replication Time Control carry no event threshold (S3 refuses one).
         ({"replication_time": False, "metrics": True},
-         {"Destination": {k: v for k, v in API_RULE["Destination"].items() if k != "ReplicationTime"}}),
+         {"Destination": dict({k: v for k, v in API_RULE["Destination"].items() if k != "ReplicationTime"},
+                              Metrics={"Status": "Enabled"})}),
         ({"destination_bucket": "payments-data-other"},
          {"Destination": dict(API_RULE["Destination"], Bucket="arn:aws:s3:::payments-data-other")}),
         ({"sse_kms_encrypted_objects": False, "replica_kms_key_id": None},
