@@ -121,12 +121,14 @@ class Authorizer:
             identity = evaluate(identity_documents, "execute-api:Invoke", method_arn, context)
         resource = (evaluate([document], "execute-api:Invoke", method_arn, context, caller=caller)
                     if document else None)
-        if "Deny" in (identity, resource):
-            return self._denied(caller.arn, method_arn, True, request_id)
         same_account = caller.account == account
-        if (same_account and "Allow" in (identity, resource)) or (identity == resource == "Allow"):
+        allowed = "Deny" not in (identity, resource) and (
+            (same_account and "Allow" in (identity, resource)) or identity == resource == "Allow")
+        if not caller.arn.endswith(":root"):
+            self._iam().record(caller.arn, "execute-api:Invoke", method_arn, allowed)
+        if allowed:
             return None
-        return self._denied(caller.arn, method_arn, False, request_id)
+        return self._denied(caller.arn, method_arn, "Deny" in (identity, resource), request_id)
 
     def authenticate(self, call, region: str, request_id: str) -> tuple[Caller | None, Any]:
         header = call.headers.get("authorization", "")

@@ -15,6 +15,8 @@ server, and then only with resource ``*`` for most services. Here:
   services, ``UnauthorizedOperation`` for EC2), naming the principal and the action;
 - any other key (the emulator's ``testing`` keys) is the account's root user: everything is allowed
   (and not logged);
+- execute-api requests are left to apigateway_dataplane (apigateway_auth), which authorizes them with
+  the same evaluation and logs ``execute-api:Invoke`` here;
 - every request of an IAM principal is logged with its action under the principal (``GET /_dr/iam/actions``, ``?principal=``
   a role's ARN gathers its sessions; ``POST /_dr/iam/actions/reset``), so a test compares a policy
   with what the runs used.
@@ -103,6 +105,13 @@ class IamAuthorization(Extension):
                     self._denials.append({"principal": principal["arn"], "action": wanted, "resource": resource or ""})
                 return self._denied(call, principal["arn"], wanted)
         return None
+
+    def record(self, principal: str, action: str, resource: str, allowed: bool) -> None:
+        """Log an action a principal asked for outside this extension (execute-api:Invoke, by the data plane)."""
+        with self._lock:
+            self._actions[principal].add(action)
+            if not allowed:
+                self._denials.append({"principal": principal, "action": action, "resource": resource})
 
     def after(self, call: AwsCall, status: int, body: bytes) -> bytes | None:
         if call.service == "iam" and not (call.action or "").startswith(("Get", "List")):
