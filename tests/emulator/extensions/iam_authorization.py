@@ -11,6 +11,11 @@ server, and then only with resource ``*`` for most services. Here:
 - a call that hands a role to a service (Lambda's function role, API Gateway's logs role, an S3
   replication role, a backup selection's role, a flow log's delivery role, RDS's monitoring role)
   also needs ``iam:PassRole`` (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html);
+- AWS WAF calls also need the other services' actions AWS WAF's guide lists: ``apigateway:SetWebACL``
+  to associate a web ACL with (or disassociate it from) an API Gateway stage, and
+  ``logs:CreateLogDelivery``, ``logs:PutResourcePolicy``, ``logs:DescribeResourcePolicies``,
+  ``logs:DescribeLogGroups`` to log a web ACL to CloudWatch Logs
+  (https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html);
 - denied requests get AWS's answer: 403, ``AccessDenied`` (``AccessDeniedException`` for JSON
   services, ``UnauthorizedOperation`` for EC2), naming the principal and the action;
 - any other key (the emulator's ``testing`` keys) is the account's root user: everything is allowed
@@ -97,6 +102,7 @@ class IamAuthorization(Extension):
         action = iam_action(call) or f"{call.service}:<unknown {call.method} {call.path}>"
         passed = self._passed_role(call)
         needed = [(action, iam_resource(call, self.emulator.account_id))] + ([("iam:PassRole", passed)] if passed else [])
+        needed += [(extra, None) for extra in self._also_needed(call)]
         with self._lock:
             self._actions[principal["arn"]].update(wanted for wanted, _resource in needed)
         for wanted, resource in needed:
@@ -157,6 +163,19 @@ class IamAuthorization(Extension):
     @staticmethod
     def _allowed(policies: list[dict], action: str, resource: str | None) -> bool:
         return evaluate(policies, action, resource, conditions=False) == "Allow"
+
+    @staticmethod
+    def _also_needed(call: AwsCall) -> list[str]:
+        """Actions of other services a call needs besides its own (AWS WAF's, as its guide lists them)."""
+        if call.service != "wafv2":
+            return []
+        if call.action in ("AssociateWebACL", "DisassociateWebACL") and ":apigateway:" in call.param("ResourceArn", ""):
+            return ["apigateway:SetWebACL"]
+        destinations = (call.param("LoggingConfiguration") or {}).get("LogDestinationConfigs") or []
+        if call.action == "PutLoggingConfiguration" and any(":logs:" in d for d in destinations):
+            return ["logs:CreateLogDelivery", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",
+                    "logs:DescribeLogGroups"]
+        return []
 
     @staticmethod
     def _passed_role(call: AwsCall) -> str | None:
