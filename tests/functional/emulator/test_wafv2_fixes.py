@@ -26,8 +26,8 @@ def stage(aws, control):
 
 
 def web_acl(aws, name="acl"):
-    return aws("wafv2", PRIMARY).create_web_acl(Name=name, Scope="REGIONAL", DefaultAction={"Allow": {}},
-                                                 VisibilityConfig=VISIBILITY)["Summary"]
+    waf = aws("wafv2", PRIMARY)
+    return waf.create_web_acl(Name=name, Scope="REGIONAL", DefaultAction={"Allow": {}}, VisibilityConfig=VISIBILITY)["Summary"]
 
 
 def code(err: pytest.ExceptionInfo) -> str:
@@ -94,8 +94,8 @@ def test_logs_go_only_to_a_log_group_named_aws_waf_logs(aws, control, group, acc
 def test_associating_a_stage_needs_apigateway_set_web_acl(emulator, aws, stage):
     _api_id, arn = stage
     acl = web_acl(aws)
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                      "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}}]}
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}}]}
     aws("iam").create_role(RoleName="waf-admin", AssumeRolePolicyDocument=json.dumps(trust))
     aws("iam").put_role_policy(RoleName="waf-admin", PolicyName="p", PolicyDocument=json.dumps({
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "wafv2:AssociateWebACL", "Resource": "*"}]}))
