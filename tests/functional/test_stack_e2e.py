@@ -114,6 +114,29 @@ def test_only_signed_callers_the_policy_allows_validate_and_health_stays_open(st
 
 
 @pytest.mark.parametrize("region, role", [("us-east-1", "primary"), ("us-east-2", "dr")])
+def test_the_stage_is_behind_a_regional_web_acl_that_logs(stack, emulator, region, role):
+    waf = aws_client(emulator.endpoint_url, "wafv2", region)
+    api_id = api_host(emulator, region, role).split(".", maxsplit=1)[0]
+    stage = f"arn:aws:apigateway:{region}::/restapis/{api_id}/stages/prod"
+    acl = waf.get_web_acl_for_resource(ResourceArn=stage)["WebACL"]
+    assert acl["Name"] == f"payments-api-waf-{role}-local" and acl["DefaultAction"] == {"Allow": {}}
+    assert waf.list_resources_for_web_acl(WebACLArn=acl["ARN"], ResourceType="API_GATEWAY")["ResourceArns"] == [stage]
+    rules = {rule["Name"]: rule for rule in acl["Rules"]}
+    assert rules["RateLimitPerClientIp"]["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
+    assert rules["RateLimitPerClientIp"]["Action"] == {"Block": {}}
+    assert rules["AWSManagedRulesCommonRuleSet"]["Statement"]["ManagedRuleGroupStatement"] == {
+        "VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet"}
+    logging = waf.get_logging_configuration(ResourceArn=acl["ARN"])["LoggingConfiguration"]
+    group = f"aws-waf-logs-payments-api-{role}-local"
+    assert logging["LogDestinationConfigs"] == [f"arn:aws:logs:{region}:123456789012:log-group:{group}"]
+    assert sorted(f["SingleHeader"]["Name"] for f in logging["RedactedFields"]) == ["authorization", "x-amz-security-token"]
+    logs = aws_client(emulator.endpoint_url, "logs", region)
+    assert [g["logGroupName"] for g in logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]] == [group]
+    tags = {t["Key"]: t["Value"] for t in waf.list_tags_for_resource(ResourceARN=acl["ARN"])["TagInfoForResource"]["TagList"]}
+    assert tags.items() >= dict(STANDARD, Region=region, **{"DR-Role": role}).items()
+
+
+@pytest.mark.parametrize("region, role", [("us-east-1", "primary"), ("us-east-2", "dr")])
 def test_api_tier_resources_carry_the_standard_tags(stack, emulator, region, role):
     expected = dict(STANDARD, Region=region, **{"DR-Role": role})
     function = aws_client(emulator.endpoint_url, "lambda", region).get_function(FunctionName=f"payments-validate-{role}-local")
