@@ -112,6 +112,8 @@ FIXED_NAMES = {
     "dashboard": "payments-dr",
     "budget": "payments-dr",
     "health_check": "payments-api-health",
+    "web_acl": "payments-api-waf",  # the regional AWS WAF web ACL of the API's stage
+    "waf_log_group": "aws-waf-logs-payments-api",  # its log group: AWS WAF requires the aws-waf-logs- prefix
 }
 
 

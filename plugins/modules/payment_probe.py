@@ -13,7 +13,8 @@ short_description: Send a synthetic payment through the payment API's DNS name a
 version_added: 0.1.0
 description:
   - Resolves the host of O(url) (optionally through a DNS-over-HTTPS JSON resolver, following CNAMEs),
-    sends O(payment) as a C(POST), and reads the region that served it (the C(X-Served-Region) header
+    sends O(payment) as a C(POST) signed with Signature Version 4 (service C(execute-api)) with the
+    module's AWS credentials, as the API's C(AWS_IAM) authorization requires, and reads the region that served it (the C(X-Served-Region) header
     the payment function sets, else the C(region) of the answer).
   - With O(expect_region), retries until the answer comes from that region (DNS following a failover)
     or O(timeout) passes.
@@ -65,6 +66,19 @@ options:
   table_name:
     description: Transactions table to read the payment back from, in the module's region.
     type: str
+  sign:
+    description:
+      - Sign the request with SigV4 (service C(execute-api)) with the module's credentials
+        (O(access_key), O(secret_key), O(session_token), O(profile) or the environment's).
+      - C(false) sends it unsigned, which an API with C(AWS_IAM) authorization refuses (403 Missing Authentication Token).
+    type: bool
+    default: true
+  signing_region:
+    description:
+      - Region the signature is scoped to, which must be the region of the API that serves the request
+        (API Gateway refuses a signature scoped to another region).
+      - Unset means O(expect_region) when given (the region DNS must reach), else the module's region.
+    type: str
 extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.boto3]
 """
 
@@ -75,7 +89,7 @@ EXAMPLES = r"""
     url: https://api.payments.example.com/validate
     payment: {amount: "1.00", currency: USD, customerId: cus_drprobe0001}
     headers: {Idempotency-Key: "drill-20261129T0400"}
-    expect_region: us-east-2
+    expect_region: us-east-2  # the request is signed for us-east-2 too
     table_name: payments-transactions-global-prod
 """
 
@@ -114,9 +128,17 @@ stored:
 import json
 import time
 
+try:
+    import boto3
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+except ImportError:
+    pass  # caught by AnsibleAWSModule
+
 from ansible.module_utils.six.moves.urllib.parse import urlencode, urlsplit
 from ansible.module_utils.urls import open_url
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_connection_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.payments.dr.plugins.module_utils import dr_retry
 from ansible_collections.payments.dr.plugins.module_utils import dynamodb
@@ -137,15 +159,39 @@ def resolve_chain(doh_url, name, limit=8):
     return chain
 
 
-def send(module, url, payment, headers, doh_url, connect_url):
+def signing_credentials(module):
+    """The module's credentials (its options, its profile or the environment's), frozen for signing."""
+    params = get_aws_connection_info(module)[2]
+    session = boto3.session.Session(aws_access_key_id=params.get("aws_access_key_id"),
+                                    aws_secret_access_key=params.get("aws_secret_access_key"),
+                                    aws_session_token=params.get("aws_session_token"),
+                                    profile_name=params.get("profile_name"))
+    credentials = session.get_credentials()
+    if credentials is None:
+        module.fail_json(msg="no AWS credentials to sign the payment with: set access_key/secret_key, a profile or "
+                             "the environment's credentials, or sign=false for an API without IAM authorization")
+    return credentials.get_frozen_credentials()
+
+
+def signed_headers(credentials, region, url, data, headers):
+    """``headers`` plus SigV4's (Authorization, X-Amz-Date, X-Amz-Security-Token) for a POST of ``data``."""
+    request = AWSRequest(method="POST", url=url, data=data, headers=headers)
+    SigV4Auth(credentials, "execute-api", region).add_auth(request)
+    return dict(request.headers.items())
+
+
+def send(module, url, payment, headers, doh_url, connect_url, signer=None):
     parts = urlsplit(url)
     chain = resolve_chain(doh_url, parts.hostname) if doh_url else [parts.hostname]
     host = chain[-1]
     path = parts.path + ("?" + parts.query if parts.query else "")
     target = (connect_url.rstrip("/") if connect_url else "%s://%s" % (parts.scheme, host)) + path
     request_headers = dict(headers, **{"Content-Type": "application/json", "Host": host})
+    data = json.dumps(payment).encode("utf-8")
+    if signer is not None:  # signed for the name the request is addressed to (the Host header), not connect_url
+        request_headers = signer("https://%s%s" % (host, path), data, request_headers)
     try:
-        response = open_url(target, method="POST", data=json.dumps(payment), headers=request_headers, timeout=30)
+        response = open_url(target, method="POST", data=data, headers=request_headers, timeout=30)
         status, raw, answer_headers = response.getcode(), response.read(), response.headers
     except Exception as e:  # pylint: disable=broad-except
         # HTTP errors carry a status, headers and body; connection errors (a region down) do not.
@@ -183,6 +229,8 @@ def main():
             doh_url=dict(type="str"),
             connect_url=dict(type="str"),
             table_name=dict(type="str"),
+            sign=dict(type="bool", default=True),
+            signing_region=dict(type="str"),
         ),
         supports_check_mode=True,
     )
@@ -191,13 +239,21 @@ def main():
         module.exit_json(changed=False, skipped_in_check_mode=True, status=0, body={}, served_region=None,
                          resolved=[], attempts=0, elapsed_seconds=0.0)
 
+    signer = None
+    if params["sign"]:
+        credentials = signing_credentials(module)
+        signing_region = params["signing_region"] or params["expect_region"] or module.region
+
+        def signer(url, data, headers):
+            return signed_headers(credentials, signing_region, url, data, headers)
+
     started = time.monotonic()
     deadline = started + params["timeout"]
     attempts = 0
     while True:
         attempts += 1
         status, body, chain, region = send(module, params["url"], params["payment"], params["headers"],
-                                           params["doh_url"], params["connect_url"])
+                                           params["doh_url"], params["connect_url"], signer)
         accepted = status in params["expect_status"] and (
             params["expect_region"] is None or region == params["expect_region"])
         if accepted or time.monotonic() >= deadline:

@@ -35,6 +35,7 @@ class AwsCall:
     region: str | None = None
     action: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    signing_name: str | None = None  # the credential scope's service, before aliasing (execute-api)
 
     def param(self, name: str, default: Any = None) -> Any:
         return self.params.get(name, default)
@@ -76,6 +77,7 @@ def parse_call(environ: dict[str, Any], body: bytes) -> AwsCall:
         if len(parts) >= 4:
             call.region, call.service = parts[2], parts[3]
     if call.service:
+        call.signing_name = call.service
         call.service = _SERVICE_ALIASES.get(call.service, call.service)
 
     target = headers.get("x-amz-target")

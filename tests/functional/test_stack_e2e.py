@@ -19,6 +19,9 @@ import urllib.error
 import urllib.request
 
 import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 
 from tests.conftest import site_group
 from tests.emulator.control import EmulatorControl, aws_client, subscribe_queue
@@ -27,6 +30,7 @@ from tests.functional.ansible_run import run_playbook
 
 TABLE = "payments-transactions-global-local"
 API_NAME = "api.payments.local.example.com"
+ROOT = Credentials("testing", "testing")  # the emulator's root user
 STANDARD = {"Environment": "local", "ManagedBy": "Ansible", "Project": "PaymentProcessing",
             "Purpose": "DisasterRecovery"}
 
@@ -51,11 +55,16 @@ def regional_domain(emulator, region):
         "regionalDomainName"]
 
 
-def pay(emulator, host, key, amount="25.00"):
+def pay(emulator, host, key, amount="25.00", region="us-east-1", credentials=ROOT):
+    """POST /validate signed (SigV4, execute-api, ``region``) as ``credentials`` (None: unsigned)."""
     body = json.dumps({"amount": amount, "currency": "USD", "customerId": "cus_e2etest00000001"}).encode()
+    headers = {"Host": host, "Content-Type": "application/json", "Idempotency-Key": key}
+    if credentials is not None:
+        signing = AWSRequest(method="POST", url=f"https://{host}/prod/validate", data=body, headers=headers)
+        SigV4Auth(credentials, "execute-api", region).add_auth(signing)
+        headers = dict(signing.headers.items())
     request = urllib.request.Request(f"{emulator.endpoint_url}/prod/validate", data=body, method="POST",
-                                     headers={"Host": host, "Content-Type": "application/json",
-                                              "Idempotency-Key": key})
+                                     headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 - loopback
             return answer.status, json.loads(answer.read())
@@ -80,11 +89,59 @@ def test_payment_is_stored_replicated_and_never_stored_twice(stack, emulator):
 
 
 @pytest.mark.parametrize("region, role", [("us-east-1", "primary"), ("us-east-2", "dr")])
+def test_only_signed_callers_the_policy_allows_validate_and_health_stays_open(stack, emulator, region, role):
+    client = aws_client(emulator.endpoint_url, "apigateway", region)
+    api_id = api_host(emulator, region, role).split(".", maxsplit=1)[0]
+    resources = {r["path"]: r["id"] for r in client.get_resources(restApiId=api_id)["items"]}
+    assert client.get_method(restApiId=api_id, resourceId=resources["/validate"],
+                             httpMethod="POST")["authorizationType"] == "AWS_IAM"
+    assert client.get_method(restApiId=api_id, resourceId=resources["/health"], httpMethod="GET")["authorizationType"] == "NONE"
+    statements = {s["Sid"]: s for s in json.loads(client.get_rest_api(restApiId=api_id)["policy"])["Statement"]}
+    arn = f"arn:aws:execute-api:{region}:123456789012:{api_id}/prod"
+    assert statements["CallersMayValidate"]["Resource"] == f"{arn}/POST/validate"
+    assert statements["CallersMayValidate"]["Condition"] == {
+        "ArnLike": {"aws:PrincipalArn": ["arn:aws:iam::123456789012:role/payments-operator-global-local"]}}
+    assert statements["HealthIsOpen"]["Resource"] == f"{arn}/GET/health" and statements["HealthIsOpen"]["Principal"] == "*"
+
+    host = api_host(emulator, region, role)
+    status, body = pay(emulator, host, f"e2e-unsigned-{role}", region=region, credentials=None)
+    assert (status, body) == (403, {"message": "Missing Authentication Token"})
+    status, body = pay(emulator, host, f"e2e-forged-{role}", region=region, credentials=Credentials("testing", "forged"))
+    assert status == 403 and body["message"].startswith("The request signature we calculated does not match")
+    health = urllib.request.Request(f"{emulator.endpoint_url}/prod/health", headers={"Host": host})
+    with urllib.request.urlopen(health, timeout=60) as answer:  # noqa: S310 - loopback
+        assert answer.status == 200
+
+
+@pytest.mark.parametrize("region, role", [("us-east-1", "primary"), ("us-east-2", "dr")])
+def test_the_stage_is_behind_a_regional_web_acl_that_logs(stack, emulator, region, role):
+    waf = aws_client(emulator.endpoint_url, "wafv2", region)
+    api_id = api_host(emulator, region, role).split(".", maxsplit=1)[0]
+    stage = f"arn:aws:apigateway:{region}::/restapis/{api_id}/stages/prod"
+    acl = waf.get_web_acl_for_resource(ResourceArn=stage)["WebACL"]
+    assert acl["Name"] == f"payments-api-waf-{role}-local" and acl["DefaultAction"] == {"Allow": {}}
+    assert waf.list_resources_for_web_acl(WebACLArn=acl["ARN"], ResourceType="API_GATEWAY")["ResourceArns"] == [stage]
+    rules = {rule["Name"]: rule for rule in acl["Rules"]}
+    assert rules["RateLimitPerClientIp"]["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
+    assert rules["RateLimitPerClientIp"]["Action"] == {"Block": {}}
+    assert rules["AWSManagedRulesCommonRuleSet"]["Statement"]["ManagedRuleGroupStatement"] == {
+        "VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet"}
+    logging = waf.get_logging_configuration(ResourceArn=acl["ARN"])["LoggingConfiguration"]
+    group = f"aws-waf-logs-payments-api-{role}-local"
+    assert logging["LogDestinationConfigs"] == [f"arn:aws:logs:{region}:123456789012:log-group:{group}"]
+    assert sorted(f["SingleHeader"]["Name"] for f in logging["RedactedFields"]) == ["authorization", "x-amz-security-token"]
+    logs = aws_client(emulator.endpoint_url, "logs", region)
+    assert [g["logGroupName"] for g in logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]] == [group]
+    tags = {t["Key"]: t["Value"] for t in waf.list_tags_for_resource(ResourceARN=acl["ARN"])["TagInfoForResource"]["TagList"]}
+    assert tags.items() >= dict(STANDARD, Region=region, **{"DR-Role": role}).items()
+
+
+@pytest.mark.parametrize("region, role", [("us-east-1", "primary"), ("us-east-2", "dr")])
 def test_api_tier_resources_carry_the_standard_tags(stack, emulator, region, role):
     expected = dict(STANDARD, Region=region, **{"DR-Role": role})
     function = aws_client(emulator.endpoint_url, "lambda", region).get_function(FunctionName=f"payments-validate-{role}-local")
     assert function["Tags"].items() >= expected.items()
-    api_id = api_host(emulator, region, role).split(".")[0]
+    api_id = api_host(emulator, region, role).split(".", maxsplit=1)[0]
     assert aws_client(emulator.endpoint_url, "apigateway", region).get_rest_api(restApiId=api_id)["tags"].items() >= expected.items()
     logs = aws_client(emulator.endpoint_url, "logs", region)
     for group in (f"/aws/lambda/payments-validate-{role}-local", f"/aws/apigateway/payments-api-{role}-local"):
@@ -138,7 +195,7 @@ def test_region_outage_moves_the_api_name_to_the_dr_region(stack, emulator):
         answer = control.get(f"route53/resolve?name={API_NAME}&type=A")
         assert answer["failover"] == "SECONDARY"
         assert answer["values"] == [regional_domain(emulator, "us-east-2")]
-        status, body = pay(emulator, API_NAME, "e2e-during-outage-01")
+        status, body = pay(emulator, API_NAME, "e2e-during-outage-01", region="us-east-2")
         assert status == 201 and body["region"] == "us-east-2"
         assert len(records(emulator, "us-east-2", body["transactionId"])) == 1
     finally:

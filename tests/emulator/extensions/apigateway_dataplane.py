@@ -16,7 +16,8 @@ A request is routed as API Gateway does: the stage's deployment (resources and
 methods are snapshotted at CreateDeployment, so undeployed changes do not
 apply), the most specific resource (literal, then ``{param}``, then
 ``{proxy+}``) with the method or ANY, else 403 "Missing Authentication
-Token".  AWS_PROXY integrations build the proxy event (format 1.0), run the
+Token".  Who may call a method is decided as API Gateway does (apigateway_auth: SigV4 verified with
+the secret IAM/STS issued, identity and resource policies for execute-api:Invoke).  AWS_PROXY integrations build the proxy event (format 1.0), run the
 function through the Lambda runtime extension in-process and map the proxy
 result; a malformed result is 502.  The function must grant
 lambda:InvokeFunction to apigateway.amazonaws.com for the method's source ARN
@@ -27,7 +28,15 @@ evaluated as VTL).
 Each request that reaches an existing stage publishes AWS/ApiGateway Count, 4XXError, 5XXError
 and Latency under {ApiName} and {ApiName, Stage}, as API Gateway does.
 
-These requests are unsigned, so the core knows neither service nor region:
+An OpenAPI import (PutRestApi, ImportRestApi) also applies what moto's import skips:
+each operation's ``security`` (OpenAPI 3 ``components.securitySchemes``): a scheme with
+``x-amazon-apigateway-authtype: awsSigv4`` makes the method AWS_IAM, a ``cognito_user_pools``
+one COGNITO_USER_POOLS, a ``token``/``request`` ``x-amazon-apigateway-authorizer`` CUSTOM; and
+the document's ``x-amazon-apigateway-policy``, the API's resource policy (abbreviated resources
+expanded), as the API Gateway extensions to OpenAPI define them.  CreateDeployment snapshots the
+policy with the routes: a policy change serves only once redeployed, as on AWS.
+
+Unsigned requests leave the core knowing neither service nor region:
 the region is the host name's or the API's, the request is counted as service
 "execute-api", and an API in a region that is down answers 503.
 """
@@ -49,6 +58,7 @@ from urllib.parse import unquote
 
 from .. import metrics
 from ..request_info import AwsCall
+from .apigateway_auth import Authorizer, expand
 from .base import Extension, Response
 from .lambda_runtime import InvokeError, LambdaRuntime, lambda_permits
 
@@ -56,6 +66,8 @@ EXECUTE_API_HOST = re.compile(
     r"^(?P<api>[a-z0-9]+)\.execute-api\.(?P<region>[a-z0-9-]+)\.amazonaws\.com\.?(?::\d+)?$")
 _USER_REQUEST = re.compile(r"^/restapis/(?P<api>[^/]+)/(?P<stage>[^/]+)/_user_request_(?P<path>/.*)?$")
 _DEPLOYMENTS = re.compile(r"^/restapis/(?P<api>[^/]+)/deployments/?$")
+_PUT_API = re.compile(r"^/restapis/(?P<api>[^/]+)/?$")
+_AUTH_TYPES = {"awssigv4": "AWS_IAM", "cognito_user_pools": "COGNITO_USER_POOLS"}
 _LAMBDA_URI = re.compile(
     r"^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:lambda:path/2015-03-31/functions/(?P<function>[^/]+)/invocations/?$")
 _FUNCTION_ARN = re.compile(
@@ -174,30 +186,37 @@ def _title_case(header: str) -> str:
 
 class ApiGatewayDataPlane(Extension):
     name = "execute-api"
-    state_attributes = ("_deployments",)
+    state_attributes = ("_deployments", "_policies")
     order = 20
 
     def __init__(self, emulator) -> None:
         super().__init__(emulator)
         self._lock = threading.Lock()
         self._deployments: dict[tuple[str, str, str], list[Route]] = {}
+        self._policies: dict[tuple[str, str, str], str | None] = {}  # the resource policy each deployment serves
+        self._authorizer = Authorizer(emulator)
 
     # -- extension interface -------------------------------------------------------
     def intercept(self, call: AwsCall) -> Response | None:
         host = call.headers.get("host", "").lower()
         by_host = EXECUTE_API_HOST.match(host)
         if by_host is not None and not call.path.startswith("/@connections"):  # WebSocket management: moto's
-            stage, _, rest = call.path.lstrip("/").partition("/")
+            stage, _slash, rest = call.path.lstrip("/").partition("/")
             domain = host.split(":", 1)[0].rstrip(".")
             return self.dispatch(call, by_host["api"], by_host["region"], stage, "/" + rest, domain)
         by_path = _USER_REQUEST.match(call.path)
         if by_path is not None:
             return self.dispatch(call, by_path["api"], None, by_path["stage"], by_path["path"] or "/", None)
-        if call.service in (None, "execute-api") and host:
+        if (call.service is None or call.signing_name == "execute-api") and host:
             return self._custom_domain(call, host.split(":", 1)[0].rstrip("."))
         return None
 
     def after(self, call: AwsCall, status: int, body: bytes) -> bytes | None:
+        if call.service == "apigateway" and status in (200, 201) and (
+                (call.method == "PUT" and _PUT_API.match(call.path))
+                or (call.method == "POST" and call.path.rstrip("/") == "/restapis" and "mode" in call.query)):
+            self._import_extensions(call, body)
+            return None
         # Snapshot what CreateDeployment deployed: a stage serves that, not later edits.
         match = _DEPLOYMENTS.match(call.path)
         if call.service != "apigateway" or call.method != "POST" or not match or status not in (200, 201):
@@ -213,11 +232,43 @@ class ApiGatewayDataPlane(Extension):
         if deployment_id and routes is not None:
             with self._lock:
                 self._deployments[(call.region, api.id, deployment_id)] = routes
+                self._policies[(call.region, api.id, deployment_id)] = api.policy
         return None
+
+    def _import_extensions(self, call: AwsCall, body: bytes) -> None:
+        """Apply the document's security requirements and resource policy, which moto's import skips."""
+        try:
+            document = json.loads(call.body or b"{}")
+            api = self.emulator.backend("apigateway", call.region).apis.get(json.loads(body).get("id"))
+        except (ValueError, AttributeError):  # a YAML document: moto's import alone
+            return
+        if api is None or not isinstance(document, dict):
+            return
+        schemes = (document.get("components") or {}).get("securitySchemes") or {}
+        for path, item in (document.get("paths") or {}).items():
+            resource = api.get_resource_for_path(path)
+            for verb, operation in (item or {}).items():
+                method = resource.resource_methods.get(verb.upper()) if resource is not None else None
+                if method is None or not isinstance(operation, dict):
+                    continue
+                kinds = []
+                for requirement in operation.get("security", document.get("security")) or []:
+                    for name in requirement:
+                        scheme = schemes.get(name) or {}
+                        authorizer = scheme.get("x-amazon-apigateway-authorizer") or {}
+                        kind = _AUTH_TYPES.get(str(scheme.get("x-amazon-apigateway-authtype", "")).lower())
+                        kinds.append(kind or ("CUSTOM" if authorizer.get("type") in ("token", "request") else
+                                              "COGNITO_USER_POOLS" if authorizer.get("type") == "cognito_user_pools"
+                                              else None))
+                method.authorization_type = next((k for k in kinds if k), "NONE")
+        policy = document.get("x-amazon-apigateway-policy")
+        if isinstance(policy, dict):
+            api.policy = json.dumps(expand(policy, f"arn:aws:execute-api:{call.region}:{api.account_id}:{api.id}"))
 
     def reset(self) -> None:
         with self._lock:
             self._deployments.clear()
+            self._policies.clear()
 
     # -- routing -------------------------------------------------------------------------
     def locate(self, api_id: str) -> str | None:
@@ -253,7 +304,7 @@ class ApiGatewayDataPlane(Extension):
             return _gateway_answer(403, "Forbidden", "ForbiddenException")
         region = reached[0]
         mappings = self.emulator.backend("apigateway", region).base_path_mappings.get(name, {})
-        first, _, rest = call.path.lstrip("/").partition("/")
+        first, _slash, rest = call.path.lstrip("/").partition("/")
         mapping, path = mappings.get(unquote(first)) if first else None, "/" + rest
         if mapping is None:
             mapping, path = mappings.get("(none)"), call.path or "/"
@@ -261,7 +312,7 @@ class ApiGatewayDataPlane(Extension):
             return _gateway_answer(403, "Forbidden", "ForbiddenException")
         stage = mapping.stage
         if stage is None:  # a mapping without a stage serves every stage: the next segment names it
-            stage, _, rest = path.lstrip("/").partition("/")
+            stage, _slash, rest = path.lstrip("/").partition("/")
             path = "/" + rest
         return self.dispatch(call, mapping.rest_api_id, region, stage, path, name)
 
@@ -304,17 +355,19 @@ class ApiGatewayDataPlane(Extension):
             return _gateway_answer(403, "Missing Authentication Token", "MissingAuthenticationTokenException")
         with self._lock:
             routes = self._deployments.get((region, api_id, stage.deployment_id))
+            policy = self._policies.get((region, api_id, stage.deployment_id), api.policy)
         if routes is None:  # a deployment this emulator did not see being created: serve the live definition
-            routes = _routes_of(api)
+            routes, policy = _routes_of(api), api.policy
         found = match_route(routes, path, call.method)
         if found is None:
             return _gateway_answer(403, "Missing Authentication Token", "MissingAuthenticationTokenException")
         route, method, path_params = found
         request_id = str(uuid.uuid4())
-        # Authorizers are not run; a method that needs one refuses a request that carries no credentials.
-        if method.authorization_type == "AWS_IAM" and "authorization" not in call.headers:
-            return _gateway_answer(403, "Missing Authentication Token", "MissingAuthenticationTokenException",
-                                   request_id)
+        refusal = self._authorizer.check(call, region, api, method.authorization_type, policy, stage.name, path,
+                                         request_id)
+        if refusal is not None:
+            return refusal
+        # Lambda and Cognito authorizers are not run; such a method refuses a request with no credentials.
         if method.authorization_type in ("CUSTOM", "COGNITO_USER_POOLS") and "authorization" not in call.headers:
             return _gateway_answer(401, "Unauthorized", "UnauthorizedException", request_id)
         if method.api_key_required:

@@ -11,10 +11,17 @@ server, and then only with resource ``*`` for most services. Here:
 - a call that hands a role to a service (Lambda's function role, API Gateway's logs role, an S3
   replication role, a backup selection's role, a flow log's delivery role, RDS's monitoring role)
   also needs ``iam:PassRole`` (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html);
+- AWS WAF calls also need the other services' actions AWS WAF's guide lists: ``apigateway:SetWebACL``
+  to associate a web ACL with (or disassociate it from) an API Gateway stage, and
+  ``logs:CreateLogDelivery``, ``logs:PutResourcePolicy``, ``logs:DescribeResourcePolicies``,
+  ``logs:DescribeLogGroups`` to log a web ACL to CloudWatch Logs
+  (https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html);
 - denied requests get AWS's answer: 403, ``AccessDenied`` (``AccessDeniedException`` for JSON
   services, ``UnauthorizedOperation`` for EC2), naming the principal and the action;
 - any other key (the emulator's ``testing`` keys) is the account's root user: everything is allowed
   (and not logged);
+- execute-api requests are left to apigateway_dataplane (apigateway_auth), which authorizes them with
+  the same evaluation and logs ``execute-api:Invoke`` here;
 - every request of an IAM principal is logged with its action under the principal (``GET /_dr/iam/actions``, ``?principal=``
   a role's ARN gathers its sessions; ``POST /_dr/iam/actions/reset``), so a test compares a policy
   with what the runs used.
@@ -34,7 +41,8 @@ from collections import defaultdict
 from typing import Any
 
 from ..errors import error_response, json_response
-from ..iam_actions import ALWAYS_ALLOWED, iam_action, iam_resource, matches, statement_list
+from ..iam_actions import ALWAYS_ALLOWED, iam_action, iam_resource
+from ..iam_policies import evaluate
 from ..request_info import AwsCall
 from .base import Extension, Response
 
@@ -64,6 +72,7 @@ class IamAuthorization(Extension):
 
     def restore_state(self, state: dict[str, Any]) -> None:
         self.reset()
+
     def control_routes(self):
         return {("GET", "actions"): self._actions_route, ("POST", "actions/reset"): self._reset_route,
                 ("GET", "denied"): lambda body, query: json_response(200, {"denied": list(self._denials)})}
@@ -83,7 +92,9 @@ class IamAuthorization(Extension):
 
     # -- authorization -------------------------------------------------------------------------
     def intercept(self, call: AwsCall) -> Response | None:
-        if not call.service:
+        # execute-api requests are the data plane's to authorize (apigateway_dataplane: the method's
+        # authorization type and the API's resource policy decide, with the same evaluation).
+        if not call.service or call.signing_name == "execute-api":
             return None
         principal = self._principal(call)
         if principal is None:  # the root user: allowed, and not logged (most requests of the tests)
@@ -91,14 +102,22 @@ class IamAuthorization(Extension):
         action = iam_action(call) or f"{call.service}:<unknown {call.method} {call.path}>"
         passed = self._passed_role(call)
         needed = [(action, iam_resource(call, self.emulator.account_id))] + ([("iam:PassRole", passed)] if passed else [])
+        needed += [(extra, None) for extra in self._also_needed(call)]
         with self._lock:
-            self._actions[principal["arn"]].update(wanted for wanted, _ in needed)
+            self._actions[principal["arn"]].update(wanted for wanted, _resource in needed)
         for wanted, resource in needed:
             if wanted not in ALWAYS_ALLOWED and not self._allowed(principal["policies"], wanted, resource):
                 with self._lock:
                     self._denials.append({"principal": principal["arn"], "action": wanted, "resource": resource or ""})
                 return self._denied(call, principal["arn"], wanted)
         return None
+
+    def record(self, principal: str, action: str, resource: str, allowed: bool) -> None:
+        """Log an action a principal asked for outside this extension (execute-api:Invoke, by the data plane)."""
+        with self._lock:
+            self._actions[principal].add(action)
+            if not allowed:
+                self._denials.append({"principal": principal, "action": action, "resource": resource})
 
     def after(self, call: AwsCall, status: int, body: bytes) -> bytes | None:
         if call.service == "iam" and not (call.action or "").startswith(("Get", "List")):
@@ -110,23 +129,24 @@ class IamAuthorization(Extension):
         """The IAM user or assumed role that signed ``call``, with its policy documents (cached until
         the next IAM write); None for the root user."""
         found = _ACCESS_KEY.search(call.headers.get("authorization", ""))
-        key = (found.group(1) if found else "", call.headers.get("x-amz-security-token", ""))
+        key_id = found.group(1) if found else (call.query.get("X-Amz-Credential", [""])[0].split("/")[0] or None)
+        return self.identify(key_id, call.headers.get("x-amz-security-token", "")) if key_id else None
+
+    def identify(self, key_id: str, token: str = "") -> dict[str, Any] | None:
+        """The IAM user or assumed-role session an access key (with its session token) belongs to:
+        ``arn``, ``role_arn`` (a session's role), ``secret`` (the secret key issued with it) and its
+        policy documents; None when IAM and STS issued no such key (the root user's)."""
         with self._lock:
-            if key in self._principals:
-                return self._principals[key]
-        principal = self._lookup(call)
+            if (key_id, token) in self._principals:
+                return self._principals[(key_id, token)]
+        principal = self._lookup(key_id, token)
         with self._lock:
-            self._principals[key] = principal
+            self._principals[(key_id, token)] = principal
         return principal
 
-    def _lookup(self, call: AwsCall) -> dict[str, Any] | None:
+    def _lookup(self, key_id: str, token: str) -> dict[str, Any] | None:
         from moto.iam.access_control import AssumedRoleAccessKey, CreateAccessKeyFailure, IAMPolicy, IAMUserAccessKey
 
-        found = _ACCESS_KEY.search(call.headers.get("authorization", ""))
-        key_id = found.group(1) if found else (call.query.get("X-Amz-Credential", [""])[0].split("/")[0] or None)
-        if not key_id:
-            return None
-        token = call.headers.get("x-amz-security-token", "")
         for kind in (IAMUserAccessKey, AssumedRoleAccessKey):
             headers = {"X-Amz-Security-Token": token} if (token or kind is AssumedRoleAccessKey) else {}
             try:
@@ -134,36 +154,28 @@ class IamAuthorization(Extension):
             except (CreateAccessKeyFailure, KeyError):
                 continue
             policies = [IAMPolicy(policy)._policy_json for policy in identity.collect_policies()]
-            return {"arn": identity.arn, "policies": policies}
+            role_arn = (f"arn:aws:iam::{self.emulator.account_id}:role/{identity._owner_role_name}"
+                        if kind is AssumedRoleAccessKey else None)
+            return {"arn": identity.arn, "role_arn": role_arn, "secret": identity._secret_access_key,
+                    "policies": policies}
         return None
 
     @staticmethod
-    def _applies_to(statement: dict, resource: str | None) -> bool:
-        patterns = statement.get("Resource", "*")
-        patterns = [patterns] if isinstance(patterns, str) else patterns
-        if resource is None:  # a request naming no resource here: only Allows scoped to resources apply
-            return "*" in patterns or statement.get("Effect") == "Allow"
-        return any(matches(p, resource, ignore_case=False) for p in patterns)
+    def _allowed(policies: list[dict], action: str, resource: str | None) -> bool:
+        return evaluate(policies, action, resource, conditions=False) == "Allow"
 
-    @classmethod
-    def _allowed(cls, policies: list[dict], action: str, resource: str | None) -> bool:
-        allowed = False
-        for document in policies:
-            for statement in statement_list(document):
-                if not cls._applies_to(statement, resource):
-                    continue
-                if "NotAction" in statement:
-                    patterns = statement["NotAction"]
-                    concerned = not any(matches(p, action) for p in ([patterns] if isinstance(patterns, str)
-                                                                     else patterns))
-                else:
-                    patterns = statement.get("Action", [])
-                    concerned = any(matches(p, action) for p in ([patterns] if isinstance(patterns, str)
-                                                                 else patterns))
-                if concerned and statement.get("Effect") == "Deny":
-                    return False
-                allowed = allowed or (concerned and statement.get("Effect") == "Allow")
-        return allowed
+    @staticmethod
+    def _also_needed(call: AwsCall) -> list[str]:
+        """Actions of other services a call needs besides its own (AWS WAF's, as its guide lists them)."""
+        if call.service != "wafv2":
+            return []
+        if call.action in ("AssociateWebACL", "DisassociateWebACL") and ":apigateway:" in call.param("ResourceArn", ""):
+            return ["apigateway:SetWebACL"]
+        destinations = (call.param("LoggingConfiguration") or {}).get("LogDestinationConfigs") or []
+        if call.action == "PutLoggingConfiguration" and any(":logs:" in d for d in destinations):
+            return ["logs:CreateLogDelivery", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",
+                    "logs:DescribeLogGroups"]
+        return []
 
     @staticmethod
     def _passed_role(call: AwsCall) -> str | None:

@@ -52,6 +52,15 @@ def net(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def credentials(monkeypatch):
+    """The environment's credentials, which the module signs with when given none."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDENVIRONMENT")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "environment-secret")
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def clock(monkeypatch, fake_time):
     monkeypatch.setattr(payment_probe, "time", fake_time)
     return fake_time
@@ -70,8 +79,9 @@ def test_follows_the_cname_chain_and_sends_to_its_end(run_module, net):
     assert result["resolved"] == ["api.payments.example.com", "primary.execute-api.example.com"]
     post = fake.posts[0]
     assert post["url"] == "http://127.0.0.1:4566/prod/validate" and post["body"] == PAYMENT
-    assert post["headers"] == {"Idempotency-Key": "k", "Content-Type": "application/json",
-                               "Host": "primary.execute-api.example.com"}
+    assert {k: v for k, v in post["headers"].items() if k not in ("Authorization", "X-Amz-Date")} == {
+        "Idempotency-Key": "k", "Content-Type": "application/json", "Host": "primary.execute-api.example.com"}
+    assert post["headers"]["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDENVIRONMENT/")
 
 
 def test_retries_until_the_expected_region_answers(run_module, net, clock):
@@ -120,3 +130,44 @@ def test_check_mode_sends_nothing(run_module, net):
     fake = net([served("us-east-1")])
     result, failed = run_module(payment_probe, {"url": URL, "payment": PAYMENT}, MagicMock(), check_mode=True)
     assert not failed and result["skipped_in_check_mode"] and fake.posts == []
+
+
+def test_the_payment_is_signed_for_execute_api_in_the_expected_region(run_module, net):
+    fake = net([served("us-east-2")])
+    result, failed = run_module(payment_probe, {"url": URL, "payment": PAYMENT, "expect_region": "us-east-2",
+                                                "access_key": "AKIDEXAMPLE", "secret_key": "secret",
+                                                "session_token": "token", "connect_url": "http://127.0.0.1:4566"},
+                                MagicMock())
+    assert not failed
+    headers = fake.posts[0]["headers"]
+    scope = headers["Authorization"].split("Credential=")[1].split(",")[0]
+    assert scope.startswith("AKIDEXAMPLE/") and scope.endswith("/us-east-2/execute-api/aws4_request")
+    assert "host" in headers["Authorization"].split("SignedHeaders=")[1].split(",")[0].split(";")
+    assert headers["X-Amz-Security-Token"] == "token" and headers["Host"] == "api.payments.example.com"
+    # The signature is botocore's for the name the request is addressed to, whatever address it is sent to.
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    again = AWSRequest(method="POST", url="https://api.payments.example.com/prod/validate",
+                       data=json.dumps(PAYMENT).encode(), headers={k: v for k, v in headers.items()
+                                                                   if k in ("Content-Type", "Host", "X-Amz-Date")})
+    again.context["timestamp"] = headers["X-Amz-Date"]
+    auth = SigV4Auth(Credentials("AKIDEXAMPLE", "secret", "token"), "execute-api", "us-east-2")
+    again.headers["X-Amz-Security-Token"] = "token"
+    assert headers["Authorization"].endswith("Signature=" + auth.signature(
+        auth.string_to_sign(again, auth.canonical_request(again)), again))
+
+
+@pytest.mark.parametrize("args, region", [({}, "us-east-1"), ({"signing_region": "us-west-2"}, "us-west-2")])
+def test_signing_region_defaults_to_the_module_region(run_module, net, args, region):
+    fake = net([served("us-east-1")])
+    result, failed = run_module(payment_probe, dict(args, url=URL, payment=PAYMENT, access_key="AKIDEXAMPLE",
+                                                    secret_key="secret"), MagicMock())
+    assert not failed and f"/{region}/execute-api/aws4_request" in fake.posts[0]["headers"]["Authorization"]
+
+
+def test_sign_false_sends_the_payment_unsigned(run_module, net):
+    fake = net([served("us-east-1")])
+    result, failed = run_module(payment_probe, {"url": URL, "payment": PAYMENT, "sign": False}, MagicMock())
+    assert not failed and "Authorization" not in fake.posts[0]["headers"]
