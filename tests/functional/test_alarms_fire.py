@@ -139,6 +139,18 @@ def object_replication_slow(emulator, control, role):
     s3(emulator, "dr").head_object(Bucket=BUCKETS["dr"], Key=key)  # the destination's next request completes it
 
 
+def minute_of_probes(control, region=None):
+    """A minute passes: EventBridge runs each region's peer-probe schedule."""
+    control.advance_clock(60)
+    runs = control.post("events/run", {"region": region} if region else {})["runs"]
+    assert runs and all(run["invoked"] and not run["failed"] for run in runs), runs
+
+
+def primary_goes_dark_for_the_dr_probe(emulator, control, role):
+    control.region_down(REGIONS["primary"])
+    minute_of_probes(control, REGIONS["dr"])
+
+
 def probe_rounds(control, rounds=5):
     """Route 53 marks a check unhealthy after FailureThreshold (3 here) failed probes in a row."""
     for _round in range(rounds):
@@ -171,6 +183,7 @@ CAUSES = {
     "dynamodb-replication-latency": ("primary", table_replication_slow),
     "s3-replication-failures": ("primary", object_replication_fails),
     "s3-replication-latency": ("dr", object_replication_slow),
+    "peer-unreachable": ("dr", primary_goes_dark_for_the_dr_probe),
 }
 # Route 53's health-check alarms live in us-east-1 and page the primary region's topic.
 HEALTH_CHECK_ALARMS = {f"payments-api-health-primary-{SUFFIX}": primary_api_fails,
@@ -181,6 +194,7 @@ def fire(emulator, control: EmulatorControl, name: str, role: str, cause) -> Non
     region = REGIONS[role]
     cloudwatch = aws_client(emulator.endpoint_url, "cloudwatch", region)
     control.post("route53/probe")  # the deployed stack's health checks have not probed yet (missing: breaching)
+    minute_of_probes(control)  # nor have the regions' peer probes
     control.post("cloudwatch/evaluate", {"region": region})  # every alarm settles first (OK notices)
     [before] = cloudwatch.describe_alarms(AlarmNames=[name])["MetricAlarms"]
     assert before["StateValue"] != "ALARM", before["StateReason"]

@@ -16,6 +16,8 @@ server, and then only with resource ``*`` for most services. Here:
   ``logs:CreateLogDelivery``, ``logs:PutResourcePolicy``, ``logs:DescribeResourcePolicies``,
   ``logs:DescribeLogGroups`` to log a web ACL to CloudWatch Logs
   (https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html);
+- an EventBridge PutRule with Tags also needs ``events:TagResource``, as the PutRule reference says
+  of its Tags parameter (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html);
 - denied requests get AWS's answer: 403, ``AccessDenied`` (``AccessDeniedException`` for JSON
   services, ``UnauthorizedOperation`` for EC2), naming the principal and the action;
 - any other key (the emulator's ``testing`` keys) is the account's root user: everything is allowed
@@ -166,7 +168,10 @@ class IamAuthorization(Extension):
 
     @staticmethod
     def _also_needed(call: AwsCall) -> list[str]:
-        """Actions of other services a call needs besides its own (AWS WAF's, as its guide lists them)."""
+        """Actions a call needs besides its own (AWS WAF's, as its guide lists them; EventBridge's
+        tag-on-create)."""
+        if call.service == "events" and call.action == "PutRule" and call.param("Tags"):
+            return ["events:TagResource"]
         if call.service != "wafv2":
             return []
         if call.action in ("AssociateWebACL", "DisassociateWebACL") and ":apigateway:" in call.param("ResourceArn", ""):
