@@ -35,7 +35,7 @@ class AnsibleAuroraError(AnsibleAWSError):
 
 class AuroraErrorHandler(DRErrorHandler):
     _CUSTOM_EXCEPTION = AnsibleAuroraError
-    _MISSING_CODES = ("GlobalClusterNotFoundFault", "DBClusterNotFoundFault")
+    _MISSING_CODES = ("GlobalClusterNotFoundFault", "DBClusterNotFoundFault", "DBInstanceNotFound")
 
 
 def arn_region(arn):
@@ -61,6 +61,13 @@ def describe_db_cluster(client, identifier):
     """The DBCluster dict (identifier or ARN, in the client's region), or None."""
     clusters = client.describe_db_clusters(aws_retry=True, DBClusterIdentifier=identifier).get("DBClusters", [])
     return clusters[0] if clusters else None
+
+
+@AuroraErrorHandler.list_error_handler("describe DB instance {identifier}")
+def describe_db_instance(client, identifier):
+    """The DBInstance dict (identifier or ARN, in the client's region), or None."""
+    instances = client.describe_db_instances(aws_retry=True, DBInstanceIdentifier=identifier).get("DBInstances", [])
+    return instances[0] if instances else None
 
 
 @AuroraErrorHandler.common_error_handler("create global cluster {request[GlobalClusterIdentifier]}")

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The AWS Backup calls of the payments.dr modules (backup_plan, backup_recovery_points): one
-function per call.
+"""The AWS Backup calls of the payments.dr modules (backup_plan, backup_recovery_points,
+backup_region_settings): one function per call.
 
 Each raises AnsibleBackupError (module_utils/dr_errors.py says why). Retries: one layer, chosen by
 dr_retry.client with RETRY (``aws_retry=True`` on every call; paginated reads are dr_retry.paginated).
@@ -89,6 +89,23 @@ def list_recovery_points(client, vault_name):
 @BackupErrorHandler.common_error_handler("delete recovery point {arn} of {vault_name}")
 def delete_recovery_point(client, vault_name, arn):
     client.delete_recovery_point(aws_retry=True, BackupVaultName=vault_name, RecoveryPointArn=arn)
+
+
+# --- region settings -----------------------------------------------------------------------------
+
+@BackupErrorHandler.common_error_handler("describe the region settings")
+def describe_region_settings(client):
+    return client.describe_region_settings(aws_retry=True)
+
+
+@BackupErrorHandler.common_error_handler("update the region settings")
+def update_region_settings(client, opt_in, management):
+    params = {}
+    if opt_in:
+        params["ResourceTypeOptInPreference"] = opt_in
+    if management:
+        params["ResourceTypeManagementPreference"] = management
+    client.update_region_settings(aws_retry=True, **params)
 
 
 # --- tags ----------------------------------------------------------------------------------------

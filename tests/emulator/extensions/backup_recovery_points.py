@@ -15,6 +15,14 @@ request and answer shapes:
   already ``DELETING`` answers ``InvalidResourceStateException``.
 - ``DeleteBackupVault`` refused while the vault holds recovery points; the vault's
   ``NumberOfRecoveryPoints`` counts them.
+- ``StartCopyJob`` (``PUT /copy-jobs``) and ``DescribeCopyJob`` (``GET /copy-jobs/{id}``): the copy
+  completes at once as a ``COMPLETED`` recovery point in the destination vault (another Region's
+  included), encrypted with that vault's key. A DynamoDB recovery point taken while its Region had
+  not enabled advanced DynamoDB backup (backup_region_settings) is not fully managed by AWS Backup
+  and cannot be copied to another Region: AWS lists cross-Region copy of DynamoDB backups only with
+  advanced DynamoDB backup ("Feature availability by resource", "Advanced DynamoDB backup", AWS
+  Backup Developer Guide); the emulator refuses such a StartCopyJob with ``InvalidRequestException``.
+  A destination vault that does not exist leaves a ``FAILED`` copy job with its ``StatusMessage``.
 A vault that does not exist answers ``AccessDeniedException`` (403), as AWS does for vault reads.
 
 Control routes: ``GET/POST /_dr/backup-recovery-points/settings {"delete_seconds": s}``.
@@ -32,10 +40,14 @@ from urllib.parse import unquote
 
 from ..errors import error_response
 from ..request_info import AwsCall
+from .backup_region_settings import BackupRegionSettings
 from .base import Extension, Response
 
 _JOBS = re.compile(r"^/backup-jobs/?$")
 _JOB = re.compile(r"^/backup-jobs/(?P<job>[^/]+)/?$")
+_COPY_JOBS = re.compile(r"^/copy-jobs/?$")
+_COPY_JOB = re.compile(r"^/copy-jobs/(?P<job>[^/]+)/?$")
+_VAULT_ARN = re.compile(r"^arn:aws[a-z-]*:backup:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):backup-vault:(?P<name>[A-Za-z0-9_.-]{2,50})$")
 _VAULT = re.compile(r"^/backup-vaults/(?P<name>[^/]+)/?$")
 _POINTS = re.compile(r"^/backup-vaults/(?P<name>[^/]+)/recovery-points/?$")
 _POINT = re.compile(r"^/backup-vaults/(?P<name>[^/]+)/recovery-points/(?P<arn>.+)$")
@@ -61,7 +73,7 @@ def _resource_type(arn: str) -> str | None:
 
 class BackupRecoveryPoints(Extension):
     name = "backup-recovery-points"
-    state_attributes = ("delete_seconds", "_points", "_jobs", "_deleting")
+    state_attributes = ("delete_seconds", "_points", "_jobs", "_deleting", "_copy_jobs", "_standard_dynamodb")
     order = 35  # before security-fixes, which only knew empty vaults
 
     def __init__(self, emulator) -> None:
@@ -74,6 +86,10 @@ class BackupRecoveryPoints(Extension):
         self._jobs: dict[tuple[str, str], dict[str, Any]] = {}
         # (region, vault name, ARN) -> monotonic time the deletion completes
         self._deleting: dict[tuple[str, str, str], float] = {}
+        # (region, copy job id) -> copy job
+        self._copy_jobs: dict[tuple[str, str], dict[str, Any]] = {}
+        # ARNs of the DynamoDB recovery points taken without advanced DynamoDB backup
+        self._standard_dynamodb: set[str] = set()
 
     def reset(self) -> None:
         with self._lock:
@@ -81,6 +97,8 @@ class BackupRecoveryPoints(Extension):
             self._points.clear()
             self._jobs.clear()
             self._deleting.clear()
+            self._copy_jobs.clear()
+            self._standard_dynamodb.clear()
 
     def control_routes(self):
         return {("GET", "settings"): self._settings_get, ("POST", "settings"): self._settings_post}
@@ -111,6 +129,15 @@ class BackupRecoveryPoints(Extension):
             if job is None:
                 return error_response(call, 400, "ResourceNotFoundException", f"Backup job {match['job']} not found")
             return _json(200, job)
+        if _COPY_JOBS.match(path) and call.method == "PUT":
+            return self._start_copy_job(call)
+        match = _COPY_JOB.match(path)
+        if match and call.method == "GET":
+            with self._lock:
+                copy_job = self._copy_jobs.get((call.region, match["job"]))
+            if copy_job is None:
+                return error_response(call, 400, "ResourceNotFoundException", f"Copy job {match['job']} not found")
+            return _json(200, {"CopyJob": copy_job})
         match = _POINTS.match(path)
         if match and call.method == "GET":
             return self._list(call, unquote(match["name"]))
@@ -182,11 +209,72 @@ class BackupRecoveryPoints(Extension):
             "PercentDone": "100.0", "CreationDate": now, "CompletionDate": now, "StartBy": now,
             "BackupSizeInBytes": 0, "IsParent": False,
         }
+        standard = resource_type == "DynamoDB" and not self._region_settings().dynamodb_advanced(call.region)
         with self._lock:
             self._points.setdefault((call.region, name), {})[arn] = point
             self._jobs[(call.region, job_id)] = job
+            if standard:
+                self._standard_dynamodb.add(arn)
             self._count(call.region, name)
         return _json(200, {"BackupJobId": job_id, "RecoveryPointArn": arn, "CreationDate": now, "IsParent": False})
+
+    def _region_settings(self) -> BackupRegionSettings:
+        return next(e for e in self.emulator.extensions if isinstance(e, BackupRegionSettings))
+
+    # -- StartCopyJob -----------------------------------------------------------------------------
+    def _start_copy_job(self, call: AwsCall) -> Response:
+        params = json.loads(call.body or b"{}")
+        for field in ("RecoveryPointArn", "SourceBackupVaultName", "DestinationBackupVaultArn", "IamRoleArn"):
+            if not params.get(field):
+                return error_response(call, 400, "MissingParameterValueException", f"{field} is required")
+        source_name, arn = params["SourceBackupVaultName"], params["RecoveryPointArn"]
+        source = self._vault(call.region, source_name)
+        if source is None:
+            return self._no_vault(call)
+        destination = _VAULT_ARN.match(params["DestinationBackupVaultArn"])
+        if destination is None:
+            return error_response(call, 400, "InvalidParameterValueException",
+                                  f"Invalid destination backup vault ARN {params['DestinationBackupVaultArn']}")
+        with self._lock:
+            point = self._points.get((call.region, source_name), {}).get(arn)
+            standard = arn in self._standard_dynamodb
+        if point is None or point["Status"] != "COMPLETED":
+            return error_response(call, 400, "ResourceNotFoundException", f"Recovery point {arn} not found")
+        account = self.emulator.account_id
+        elsewhere = destination["region"] != call.region or destination["account"] != account
+        if elsewhere and standard:
+            return error_response(call, 400, "InvalidRequestException",
+                                  f"Recovery point {arn} of resource type DynamoDB was not taken with advanced "
+                                  "DynamoDB backup: cross-Region and cross-account copies need advanced DynamoDB "
+                                  f"backup enabled in {call.region} (UpdateRegionSettings "
+                                  "ResourceTypeManagementPreference DynamoDB) before the backup is taken")
+        now = time.time()
+        job_id = str(uuid.uuid4()).upper()
+        job = {
+            "AccountId": account, "CopyJobId": job_id, "SourceBackupVaultArn": source.backup_vault_arn,
+            "SourceRecoveryPointArn": arn, "DestinationBackupVaultArn": params["DestinationBackupVaultArn"],
+            "ResourceArn": point["ResourceArn"], "ResourceType": point["ResourceType"],
+            "IamRoleArn": params["IamRoleArn"], "CreationDate": now, "BackupSizeInBytes": 0, "IsParent": False,
+        }
+        target = self._vault(destination["region"], destination["name"]) if destination["account"] == account else None
+        if target is None:
+            job.update(State="FAILED", StatusMessage=f"Backup vault {destination['name']} does not exist "
+                                                     f"in {destination['region']}")
+        else:
+            copied = f"arn:aws:backup:{destination['region']}:{account}:recovery-point:{uuid.uuid4()}"
+            record = dict(point, RecoveryPointArn=copied, BackupVaultName=destination["name"],
+                          BackupVaultArn=target.backup_vault_arn, SourceBackupVaultArn=source.backup_vault_arn,
+                          EncryptionKeyArn=target.encryption_key_arn or "", CreationDate=now, CompletionDate=now,
+                          Lifecycle=params.get("Lifecycle") or {})
+            job.update(State="COMPLETED", CompletionDate=now, DestinationRecoveryPointArn=copied)
+            with self._lock:
+                self._points.setdefault((destination["region"], destination["name"]), {})[copied] = record
+                if standard:
+                    self._standard_dynamodb.add(copied)
+                self._count(destination["region"], destination["name"])
+        with self._lock:
+            self._copy_jobs[(call.region, job_id)] = job
+        return _json(200, {"CopyJobId": job_id, "CreationDate": now, "IsParent": False})
 
     # -- recovery points --------------------------------------------------------------------------
     def _list(self, call: AwsCall, name: str) -> Response:

@@ -55,6 +55,8 @@ def test_replication_lag_alarm_notifies_the_sns_topic(aws, control):
     rds.create_global_cluster(GlobalClusterIdentifier="payments-global", **ENGINE)
     rds.create_db_cluster(DBClusterIdentifier="payments-primary", GlobalClusterIdentifier="payments-global",
                           MasterUsername="admin", MasterUserPassword="correct-horse", **ENGINE)
+    rds.create_db_instance(DBInstanceIdentifier="payments-primary-1", DBClusterIdentifier="payments-primary",
+                           DBInstanceClass="db.r6g.large", Engine=ENGINE["Engine"])  # a secondary needs the writer
     aws("rds", DR).create_db_cluster(DBClusterIdentifier="payments-dr", GlobalClusterIdentifier="payments-global",
                                      **ENGINE)
     topic, queue = _topic_with_queue(aws, DR)

@@ -78,6 +78,8 @@ def test_modify_during_a_switchover_is_refused(aws, control):
     create(primary)
     primary.create_db_cluster(DBClusterIdentifier="p", Engine="aurora-postgresql", MasterUsername="admin_user",
                               MasterUserPassword="not-a-real-secret-1", GlobalClusterIdentifier="g1")
+    primary.create_db_instance(DBInstanceIdentifier="p-1", DBClusterIdentifier="p", Engine="aurora-postgresql",
+                               DBInstanceClass="db.r6g.large")  # a secondary joins a primary with a writer
     secondary = dr.create_db_cluster(DBClusterIdentifier="s", Engine="aurora-postgresql",
                                      GlobalClusterIdentifier="g1")["DBCluster"]
     dr.create_db_instance(DBInstanceIdentifier="s-1", DBClusterIdentifier="s", Engine="aurora-postgresql",

@@ -43,6 +43,8 @@ def test_primary_needs_a_master_user_name_and_a_valid_password(aws, global_clust
 def test_secondary_refuses_credentials_and_database_name(aws, global_cluster, extra, what):
     aws("rds", PRIMARY).create_db_cluster(DBClusterIdentifier="p", GlobalClusterIdentifier=global_cluster,
                                           MasterUsername="admin_user", MasterUserPassword="not-a-real-secret-1", **ENGINE)
+    aws("rds", PRIMARY).create_db_instance(DBInstanceIdentifier="p-1", DBClusterIdentifier="p",
+                                           DBInstanceClass="db.r6g.large", Engine=ENGINE["Engine"])
     dr = aws("rds", DR)
     with pytest.raises(ClientError) as err:
         dr.create_db_cluster(DBClusterIdentifier="s", GlobalClusterIdentifier=global_cluster, **ENGINE, **extra)

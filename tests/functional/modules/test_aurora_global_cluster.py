@@ -85,6 +85,9 @@ def test_from_a_source_cluster_then_absent_removes_secondaries_first(emulator, a
     primary_arn = primary.describe_db_clusters(DBClusterIdentifier="db-primary")["DBClusters"][0]["DBClusterArn"]
     assert made.results("global cluster")["global_cluster"]["writer_cluster_arn"] == primary_arn
 
+    # a secondary joins a primary with an available writer instance, as on AWS
+    primary.create_db_instance(DBInstanceIdentifier="db-primary-1", DBClusterIdentifier="db-primary",
+                               Engine="aurora-postgresql", DBInstanceClass="db.r6g.large")
     secondary_arn = dr.create_db_cluster(DBClusterIdentifier="db-dr", Engine="aurora-postgresql", EngineVersion="16.4",
                                          GlobalClusterIdentifier=GID, StorageEncrypted=True)["DBCluster"]["DBClusterArn"]
     dr.create_db_instance(DBInstanceIdentifier="db-dr-1", DBClusterIdentifier="db-dr", Engine="aurora-postgresql",

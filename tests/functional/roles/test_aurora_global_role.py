@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -150,6 +151,14 @@ def test_stage_playbook_builds_the_global_database(emulator, aws, control, tmp_p
         assert facts[host]["aurora_global_secret_arn"] == secret["ARN"].replace(PRIMARY, region)
         assert facts[host]["aurora_global_writer_region"] == PRIMARY
 
+    # AWS's order: the DR cluster was created after the primary's writer instance (the emulator,
+    # like AWS, refuses a secondary before that).
+    writer_created = aws("rds", PRIMARY).describe_db_instances(DBInstanceIdentifier=f"{CLUSTERS[PRIMARY]}-1")[
+        "DBInstances"][0]["InstanceCreateTime"]
+    dr_created = aws("rds", DR).describe_db_clusters(DBClusterIdentifier=CLUSTERS[DR])["DBClusters"][0][
+        "ClusterCreateTime"]
+    assert writer_created <= dr_created
+
     second = run_playbook("playbooks/aurora.yml", url, inventory=inventory)
     assert second.rc == 0, second.stdout[-4000:]
     assert second.changed() == 0, changed_tasks(second)
@@ -203,10 +212,34 @@ def test_given_secret_and_a_failed_over_stack_is_not_repaired(emulator, aws, con
     assert run_playbook("playbooks/aurora.yml", url, extra_vars=extra).changed() == 0
 
 
+def test_waits_are_bounded_by_aurora_global_wait_timeout_and_the_dr_region_waits_its_turn(emulator, aws, control):
+    """A primary cluster slower than aurora_global_wait_timeout fails the run at that wait, naming it,
+    within the timeout (not rds_cluster's own waiter limit), before the DR region's cluster is asked for."""
+    control.post("rds-creation/settings", {"cluster_create_seconds": 3600, "instance_create_seconds": 3600})
+    extra = {"aurora_global_wait_timeout": 3, "aurora_global_wait_delay": 1, **WITHOUT_SECURITY, **WITHOUT_NETWORK}
+    started = time.monotonic()
+    run = run_playbook("playbooks/aurora.yml", emulator.endpoint_url, extra_vars=extra)
+    assert run.rc != 0
+    assert time.monotonic() - started < 120
+    failure = json.dumps(run.failures())
+    assert f"timed out after 3s waiting for DB cluster {CLUSTERS[PRIMARY]} to be available" in failure, failure
+    assert "creating" in failure
+    assert aws("rds", DR).describe_db_clusters()["DBClusters"] == []
+    assert ("us-east-2", "CreateDBCluster") not in rds_calls(control)
+
+    # Once the primary's cluster and instances are up, the same run goes on and adds the DR region.
+    control.post("rds-creation/settings", {"cluster_create_seconds": 0, "instance_create_seconds": 0})
+    control.advance_clock(3600)
+    rerun = run_playbook("playbooks/aurora.yml", emulator.endpoint_url, extra_vars=extra)
+    assert rerun.rc == 0, rerun.failures() or rerun.stdout[-4000:]
+    assert writer_and_readers(aws) == ([cluster_arn(PRIMARY, CLUSTERS[PRIMARY])], [cluster_arn(DR, CLUSTERS[DR])])
+
+
 @pytest.mark.parametrize("extra, message", [
     ({"aurora_global_engine": "postgres"}, "aurora_global_engine"),
     ({"aurora_global_instance_count": 1}, "aurora_global_instance_count"),
     ({"aurora_global_engine_version": "8.0.mysql_aurora.3.08.0"}, "aurora_global_engine_version"),
+    ({"aurora_global_wait_timeout": 0}, "aurora_global_wait_timeout"),
 ])
 def test_bad_inputs_fail_before_any_api_call(emulator, control, extra, message):
     control.post("counters/reset")

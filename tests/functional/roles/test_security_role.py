@@ -213,6 +213,29 @@ def test_backup_plan_copies_to_the_dr_vault_and_selects_the_stack_by_tags(client
     assert selection["ListOfTags"] == []
 
 
+@pytest.mark.parametrize("region", [PRIMARY, DR])
+def test_advanced_dynamodb_backup_is_enabled_in_each_region(deployed, client, region):
+    settings = client("backup", region).describe_region_settings()
+    assert settings["ResourceTypeManagementPreference"]["DynamoDB"] is True
+    assert settings["ResourceTypeOptInPreference"]["DynamoDB"] is True
+    assert settings["ResourceTypeOptInPreference"]["Aurora"] is True
+
+
+def test_a_table_backup_can_be_copied_to_the_dr_vault(deployed, client):
+    """What the plan's copy action does: AWS refuses the copy of a DynamoDB backup taken without advanced backup."""
+    backup = client("backup")
+    role_arn = client("iam").get_role(RoleName=BACKUP_ROLE)["Role"]["Arn"]
+    dr_vault_arn = client("backup", DR).describe_backup_vault(BackupVaultName=VAULTS[DR])["BackupVaultArn"]
+    point = backup.start_backup_job(BackupVaultName=VAULTS[PRIMARY], IamRoleArn=role_arn,
+                                    ResourceArn=f"arn:aws:dynamodb:{PRIMARY}:{ACCOUNT}:table/payments-role-test")
+    job = backup.start_copy_job(RecoveryPointArn=point["RecoveryPointArn"], SourceBackupVaultName=VAULTS[PRIMARY],
+                                DestinationBackupVaultArn=dr_vault_arn, IamRoleArn=role_arn)
+    copy_job = backup.describe_copy_job(CopyJobId=job["CopyJobId"])["CopyJob"]
+    assert copy_job["State"] == "COMPLETED"
+    copied = client("backup", DR).list_recovery_points_by_backup_vault(BackupVaultName=VAULTS[DR])["RecoveryPoints"]
+    assert [p["RecoveryPointArn"] for p in copied] == [copy_job["DestinationRecoveryPointArn"]]
+
+
 def test_backup_role_trusts_only_backup_with_the_aws_managed_policy(client):
     iam = client("iam")
     role = iam.get_role(RoleName=BACKUP_ROLE)["Role"]
@@ -265,6 +288,7 @@ def test_check_mode_on_an_empty_account_writes_nothing(endpoint, client):
     assert client("kms").list_keys()["Keys"] == []
     assert client("secretsmanager").list_secrets()["SecretList"] == []
     assert client("backup").list_backup_vaults()["BackupVaultList"] == []
+    assert client("backup").describe_region_settings()["ResourceTypeManagementPreference"]["DynamoDB"] is False
     assert client("cloudtrail").describe_trails()["trailList"] == []
     assert client("budgets").describe_budgets(AccountId=ACCOUNT).get("Budgets", []) == []
 
