@@ -81,3 +81,14 @@ def test_handing_a_role_to_a_service_needs_pass_role_on_that_role(emulator, aws,
                                           Role="arn:aws:iam::123456789012:role/fn")
     assert "iam:PassRole" in refusal(err)[2]
     assert aws("lambda").list_functions()["Functions"] == []
+
+
+def test_an_eventbridge_rule_created_with_tags_also_needs_tag_resource(emulator, aws):
+    put_only = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["events:PutRule"], "Resource": "*"}]}
+    as_role = session(emulator, aws, "scheduler", put_only)
+    as_role("events").put_rule(Name="untagged", ScheduleExpression="rate(1 minute)")
+    with pytest.raises(ClientError) as err:
+        as_role("events").put_rule(Name="tagged", ScheduleExpression="rate(1 minute)",
+                                   Tags=[{"Key": "Environment", "Value": "dev"}])
+    assert refusal(err)[0] == 403 and "events:TagResource" in refusal(err)[2]
+    assert [r["Name"] for r in aws("events").list_rules()["Rules"]] == ["untagged"]
