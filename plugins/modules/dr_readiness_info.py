@@ -16,13 +16,13 @@ description:
     with the reason. Read-only; safe in check mode.
   - One module call per region replaces some thirty single-purpose info calls.
   - A control whose resource name is not given is not audited.
-  - Each control is C(required) (a control the stack declares: drifted, it makes the region not ready)
-    or C(advisory) (reported, never blocking). Required - Aurora membership, instances, engine versions,
+  - Each control is C(required) (a control the stack declares; drifted, it makes the region not ready)
+    or C(advisory) (reported, never blocking). Required are Aurora membership, instances, engine versions,
     lag, encryption and deletion protection; each table's replica, point-in-time recovery, encryption
     and deletion protection; the routing-control item; S3 replication with Replication Time Control
     and, for a KMS-encrypted bucket, its KMS settings; the bucket's default encryption and
     versioning; the API's health; the Route 53 health check; every alarm present and sending to an
-    action; the database secret's replica; the backup vault. Advisory - how recent the newest
+    action; the database secret's replica; the backup vault. Advisory is how recent the newest
     recovery point is.
 author:
   - payments.dr maintainers (@payments-dr)
@@ -118,7 +118,7 @@ controls:
     region: {description: Region audited., type: str, returned: always}
     control: {description: Name of the control., type: str, returned: always}
     ok: {description: Whether it passed., type: bool, returned: always}
-    severity: {description: C(required) (failed, the region is not ready) or C(advisory)., type: str, returned: always}
+    severity: {description: "C(required) (when failed the region is not ready) or C(advisory) (never blocks).", type: str, returned: always}
     detail: {description: What was seen., type: str, returned: always}
 ready:
   description: True when no required control failed.
@@ -142,7 +142,8 @@ from ansible_collections.payments.dr.plugins.module_utils import dr_retry
 from ansible_collections.payments.dr.plugins.module_utils.aurora_global import replication_lag_seconds, topology
 
 
-REQUIRED, ADVISORY = "required", "advisory"
+REQUIRED = "required"  # a drifted control: the region is not ready
+ADVISORY = "advisory"  # reported, never blocking
 
 
 class Audit:
@@ -203,6 +204,7 @@ class Audit:
             return highest <= limit, "%.3f s (limit %.3f s)" % (float(highest), limit)
 
         self.check("aurora global membership", membership)
+
         def protected():
             cluster = rds.describe_db_clusters(aws_retry=True, DBClusterIdentifier=cluster_id)["DBClusters"][0]
             wanted = self.module.params["deletion_protection"]
@@ -238,6 +240,7 @@ class Audit:
                 return status == "ENABLED", "point-in-time recovery %s" % status
 
             self.check("dynamodb %s replica" % name, replica)
+
             def protected(name=name):
                 table = dynamodb.describe_table(aws_retry=True, TableName=name)["Table"]
                 sse = table.get("SSEDescription") or {}

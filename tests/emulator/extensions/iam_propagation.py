@@ -38,7 +38,8 @@ def role_name(arn: str) -> str:
 class IamPropagation(Extension):
     name = "iam-propagation"
     order = 30
-    state_attributes = ("_created",)
+    # The setting too: a reset restores the baseline snapshot, which must bring the default back.
+    state_attributes = ("_created", "propagation_seconds")
 
     def __init__(self, emulator) -> None:
         super().__init__(emulator)

@@ -60,8 +60,8 @@ def test_a_new_rule_is_created_with_its_tags_and_targets(run_module, check_mode)
 @pytest.mark.parametrize("change, write", [
     ({"schedule_expression": "rate(5 minutes)"}, "put_rule"),
     ({"enabled": False}, "put_rule"),
-    ({"targets": [{"id": "peer-probe", "arn": FUNCTION, "input": {"peer_probe": {"url": "https://x/health",
-                                                                                  "region": "us-east-1"}}}]}, "put_targets"),
+    ({"targets": [{"id": "peer-probe", "arn": FUNCTION,
+                   "input": {"peer_probe": {"url": "https://x/health", "region": "us-east-1"}}}]}, "put_targets"),
     ({"targets": []}, "remove_targets"),
     ({"tags": {"Environment": "prod"}}, "tag_resource"),
 ])
