@@ -85,6 +85,9 @@ ALLOWED: list[Allowed] = [
     Allowed("roles/lambda_apigw/templates/resource-policy.json.j2", "CallersMayValidate", "Principal", "*",
             "Narrowed by its aws:PrincipalArn condition to the inventory's callers; a Principal naming them would make "
             "API Gateway refuse the policy while a caller's role does not exist yet."),
+    Allowed("roles/lambda_apigw/templates/lambda-policy.json.j2", "PeerProbeMetric", "Resource", "*",
+            "cloudwatch:PutMetricData has no resource type; the statement's cloudwatch:namespace condition narrows it "
+            "to the PaymentsDR namespace."),
     Allowed("roles/lambda_apigw/templates/resource-policy.json.j2", "HealthIsOpen", "Principal", "*",
             "GET /health is what Route 53's health checkers call, unsigned, from anywhere."),
 ]

@@ -111,7 +111,7 @@ LAG_PUBLISH_INTERVAL = 60.0
 
 class AuroraGlobalDatabase(Extension):
     name = "rds"
-    state_attributes = ("failover_delay", "_lag", "_lag_published", "_operations", "_resyncing")
+    state_attributes = ("failover_delay", "_lag", "_lag_published", "_lag_sources", "_operations", "_resyncing")
     order = 50
 
     def __init__(self, emulator: Any) -> None:
@@ -120,6 +120,9 @@ class AuroraGlobalDatabase(Extension):
         self.failover_delay = DEFAULT_DELAY
         self._lag: dict[str, float] = {}  # global cluster id (lower case) -> lag in ms
         self._lag_published: dict[str, float] = {}  # global cluster id -> emulator clock (monotonic) of the last datapoint
+        # global cluster id -> (writer, secondaries) the last datapoints were published for: a new
+        # secondary (after a switchover or failover) starts publishing at once, not a minute later
+        self._lag_sources: dict[str, tuple] = {}
         self._operations: list[Operation] = []
         self._resyncing: set[str] = set()  # ARNs of demoted primaries not yet resynchronised
         self._handlers: dict[str, Callable[[AwsCall], Response | None]] = {
@@ -158,6 +161,7 @@ class AuroraGlobalDatabase(Extension):
             self.failover_delay = DEFAULT_DELAY
             self._lag.clear()
             self._lag_published.clear()
+            self._lag_sources.clear()
             self._operations.clear()
             self._resyncing.clear()
 
@@ -497,7 +501,14 @@ class AuroraGlobalDatabase(Extension):
                 for metric in LAG_METRICS])
             published.append({"region": member.region, "db_cluster_identifier": member.db_cluster_identifier})
         self._lag_published[gc.global_cluster_identifier] = self.emulator.clock.monotonic()
+        self._lag_sources[gc.global_cluster_identifier] = self._roles(gc)
         return published
+
+    @staticmethod
+    def _roles(gc: GlobalCluster) -> tuple:
+        """(writer ARN, sorted secondary ARNs): what the lag datapoints are published for."""
+        writer = next((m.db_cluster_arn for m in gc.members if m.is_writer), None)
+        return writer, tuple(sorted(m.db_cluster_arn for m in gc.members if not m.is_writer))
 
     def _publish_due_lag(self) -> None:
         """Aurora publishes the lag metrics every minute while a global database runs: before a
@@ -506,7 +517,8 @@ class AuroraGlobalDatabase(Extension):
             self._settle()
             for gc in list(self._global_clusters().values()):
                 key = gc.global_cluster_identifier
-                if self.emulator.clock.monotonic() - self._lag_published.get(key, float("-inf")) >= LAG_PUBLISH_INTERVAL:
+                if (self.emulator.clock.monotonic() - self._lag_published.get(key, float("-inf")) >= LAG_PUBLISH_INTERVAL
+                        or self._lag_sources.get(key) != self._roles(gc)):
                     self._publish_lag(gc, self._lag.get(key, 0.0))
 
     def _lag_get(self, body: dict, query: dict) -> Response:

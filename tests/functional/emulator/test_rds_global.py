@@ -345,3 +345,17 @@ def test_refused_deletes_change_nothing_and_a_protected_global_cluster_stays(aws
     with pytest.raises(ClientError) as err:
         _global(aws)
     assert _error(err) == ("GlobalClusterNotFoundFault", 404)
+
+
+def test_the_new_secondary_publishes_its_lag_at_once_after_a_switchover(aws, global_db):
+    """The roles changed: the demoted cluster's lag (replicating from the new writer's Region) is
+    published on the next read, not a minute later, as for a global cluster's first secondary."""
+    end = datetime.now(timezone.utc) + timedelta(minutes=1)
+    query = dict(Namespace="AWS/RDS", MetricName="AuroraGlobalDBReplicationLag", StartTime=end - timedelta(minutes=10),
+                 EndTime=end, Period=600, Statistics=["Maximum"])
+    assert aws("cloudwatch", DR).get_metric_statistics(Dimensions=LAG_DIMENSIONS, **query)["Datapoints"]
+    aws("rds", PRIMARY).switchover_global_cluster(GlobalClusterIdentifier=GLOBAL_ID, TargetDbClusterIdentifier=DR_ARN)
+    assert _global(aws)["Status"] == "available"
+    demoted = [{"Name": "DBClusterIdentifier", "Value": "payments-primary"}, {"Name": "SourceRegion", "Value": DR}]
+    assert [p["Maximum"] for p in aws("cloudwatch", PRIMARY).get_metric_statistics(
+        Dimensions=demoted, **query)["Datapoints"]] == [0.0]

@@ -87,7 +87,8 @@ def test_check_deletes_nothing_destroy_deletes_the_api_tier_and_a_second_run_cha
     for region, role in REGIONS.items():
         assert deployed[region]["domains"] == deployed[region]["certificates"] == [API_NAME], region
         assert deployed[region]["apis"] == [f"payments-api-{role}-local"]
-        assert len(deployed[region]["alarms"]) == {"primary": 12, "dr": 8}[role]  # us-east-1 has the DNS alarms
+        # 10 in each region (cloudwatch_sns), S3's one per region, and us-east-1 has the DNS alarms
+        assert len(deployed[region]["alarms"]) == {"primary": 13, "dr": 11}[role]
     assert deployed["global"]["zones"] == [ZONE] and len(deployed["global"]["health_checks"]) == 2
     assert deployed["global"]["roles"] == ["payments-apigateway-logs-global-local", "payments-lambda-dr-local",
                                            "payments-lambda-primary-local"]

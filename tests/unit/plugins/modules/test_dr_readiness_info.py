@@ -98,8 +98,9 @@ def test_a_healthy_secondary_region_is_ready(run_module, check_mode):
     (lambda c: c.describe_db_clusters.return_value["DBClusters"][0].update(DeletionProtection=False),
      "aurora encryption and deletion protection",
      "storage encrypted, deletion protection: cluster off, global cluster on"),
-    (lambda c: c.get_item.configure_mock(return_value={}),
-     "routing control", "no routing item in payments-dr-control-global-dev: run the routing_control stage"),
+    (lambda c: c.get_item.configure_mock(side_effect=ClientError(
+        {"Error": {"Code": "ResourceNotFoundException", "Message": "no table"}}, "GetItem")),
+     "routing control", "error: An error occurred (ResourceNotFoundException) when calling the GetItem operation: no table"),
     (lambda c: c.get_bucket_replication.return_value["ReplicationConfiguration"]["Rules"][0].pop(
         "SourceSelectionCriteria"),
      "s3 replication of KMS-encrypted objects", "0 rule(s) replicating KMS-encrypted objects with a replica key"),
@@ -112,7 +113,7 @@ def test_a_healthy_secondary_region_is_ready(run_module, check_mode):
      "backup vault", "error: An error occurred (ResourceNotFoundException) when calling the DescribeBackupVault "
                      "operation: no vault"),
 ], ids=["lag over the limit", "no lag datapoint", "one instance", "no replica", "alarm missing", "alarm silent",
-        "pitr off", "table unprotected", "cluster unprotected", "no routing item", "kms replication lost",
+        "pitr off", "table unprotected", "cluster unprotected", "no routing table", "kms replication lost",
         "versioning suspended", "no health check", "vault error"])
 def test_a_failed_required_control_makes_the_region_not_ready(run_module, breaking, control, detail):
     client = healthy_client()
