@@ -182,8 +182,8 @@ def test_vpc_with_a_gateway_endpoint_cannot_be_deleted_until_the_endpoint_is(vpc
 
 
 def test_modifying_a_gateway_endpoints_route_tables_adds_and_removes_its_routes(vpc):
-    ec2, vpc_id, _ = vpc
-    first, second = (ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"] for _ in range(2))
+    ec2, vpc_id = vpc[0], vpc[1]
+    first, second = (ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"] for unused in range(2))
     endpoint = ec2.create_vpc_endpoint(VpcId=vpc_id, ServiceName=f"com.amazonaws.{PRIMARY}.dynamodb",
                                        VpcEndpointType="Gateway", RouteTableIds=[first])["VpcEndpoint"]
     endpoint_id = endpoint["VpcEndpointId"]
