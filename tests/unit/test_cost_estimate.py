@@ -56,7 +56,7 @@ def default_limit() -> float:
 
 
 def test_each_row_of_the_documented_estimate_is_the_budgets_data():
-    rows, _ = documented_estimate()
+    rows = documented_estimate()[0]
     assert security_defaults()["security_budget_cost_estimate_usd"] == rows
 
 
