@@ -82,6 +82,9 @@ class Violation:
 ALLOWED: list[Allowed] = [
     Allowed("roles/security/templates/kms-key-policy.json.j2", None, "Resource", "*",
             "In a key policy, Resource '*' means 'this key'; KMS rejects any other value."),
+    Allowed("roles/network/templates/*_endpoint_policy.json.j2", None, "Principal", "*",
+            "A gateway endpoint's policy must name Principal '*' (AWS: 'Principals for gateway endpoints'); "
+            "the statement's aws:PrincipalAccount condition narrows it to this account's principals."),
 ]
 
 

@@ -165,12 +165,17 @@ def test_s3_and_dynamodb_gateway_endpoints_serve_every_private_table_with_scoped
         assert sorted(endpoint["RouteTableIds"]) == tables
         tags = {t["Key"]: t["Value"] for t in endpoint["Tags"]}
         assert tags.items() >= standard_tags(role).items() and tags["Name"] == f"payments-{service}-endpoint-{role}-local"
+    account = {"StringEquals": {"aws:PrincipalAccount": "123456789012"}}
     (s3,) = json.loads(endpoints["s3"]["PolicyDocument"])["Statement"]
-    assert (s3["Effect"], s3["Action"], s3["Resource"]) == ("Allow", "s3:*", "*")
-    assert s3["Condition"] == {"StringEquals": {"aws:ResourceAccount": "123456789012"}}
+    bucket = f"arn:aws:s3:::payments-data-{role}-local"
+    assert (s3["Effect"], s3["Principal"], s3["Condition"]) == ("Allow", "*", account)
+    assert sorted(s3["Resource"]) == [bucket, bucket + "/*"]
+    assert "s3:GetObject" in s3["Action"] and not [a for a in s3["Action"] if "*" in a]
     (dynamodb,) = json.loads(endpoints["dynamodb"]["PolicyDocument"])["Statement"]
     arn = f"arn:aws:dynamodb:{REGIONS[role]}:123456789012:table/"
-    assert (dynamodb["Effect"], dynamodb["Action"]) == ("Allow", "dynamodb:*")
+    assert (dynamodb["Effect"], dynamodb["Principal"], dynamodb["Condition"]) == ("Allow", "*", account)
+    assert {"dynamodb:PutItem", "dynamodb:GetItem"} <= set(dynamodb["Action"])
+    assert not [a for a in dynamodb["Action"] if "*" in a]
     assert sorted(dynamodb["Resource"]) == sorted(arn + name + tail for name in (
         "payments-transactions-global-local", "payments-dr-control-global-local") for tail in ("", "/*"))
     facts = deployed.results("payments.dr.network : Record the gateway endpoints", role)["ansible_facts"]
