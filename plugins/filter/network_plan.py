@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The network role's plans: which subnets and NAT gateways a region needs, each compared with
-what one read found, so the write modules run only for those missing or drifted."""
+"""The network role's plans: which subnets, NAT gateways and private route tables a region needs,
+each compared with what one read found, so the write modules run only for those missing or
+drifted, and which ones found the plan no longer has (after a network_nat_gateway_mode change)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -59,6 +60,42 @@ def nat_gateway_plan(public_subnet_ids, zones, mode, found, addresses, tags, dr_
     return plan
 
 
+def private_route_table_plan(private_subnet_ids, zones, mode, nat_gateway_ids, peer_routes, dr_role, environment_suffix):
+    """The private route tables: one per zone (``per_az``, ``payments-private-rt-<zone letter>``, its
+    default route to its zone's NAT gateway) or one for every private subnet (``single``,
+    ``payments-private-rt``, to the one gateway). Each also routes ``peer_routes`` (the peering)."""
+    if mode == "single":
+        return [{"name": dr_name("payments-private-rt", dr_role, environment_suffix),
+                 "subnets": list(private_subnet_ids),
+                 "routes": [{"dest": "0.0.0.0/0", "gateway_id": nat_gateway_ids[0]}] + list(peer_routes)}]
+    return [{"name": dr_name("payments-private-rt-%s" % zone[-1:], dr_role, environment_suffix),
+             "subnets": [subnet_id],
+             "routes": [{"dest": "0.0.0.0/0", "gateway_id": nat_id}] + list(peer_routes)}
+            for subnet_id, zone, nat_id in zip(private_subnet_ids, zones, nat_gateway_ids)]
+
+
+def nat_gateways_unplanned(found, plan):
+    """The NAT gateways ``found`` (ec2_vpc_nat_gateway_info, pending or available) in a subnet the
+    plan (nat_gateway_plan's) has no gateway in: what ``single`` leaves of ``per_az``."""
+    planned = set(item["subnet_id"] for item in plan)
+    return [nat for nat in found or [] if nat.get("subnet_id") not in planned and nat.get("state") in ("pending", "available")]
+
+
+def route_tables_unplanned(found, planned_names, dr_role, environment_suffix):
+    """The private route tables ``found`` (ec2_vpc_route_table_info) named as this role names them
+    (``payments-private-rt[-<zone letter>]``) that ``planned_names`` no longer has."""
+    prefix, suffix = "payments-private-rt", "-%s-%s" % (dr_role, environment_suffix)
+    unplanned = []
+    for table in found or []:
+        name = (table.get("tags") or {}).get("Name", "")
+        middle = name[len(prefix):-len(suffix)] if name.startswith(prefix) and name.endswith(suffix) else None
+        if middle is not None and (middle == "" or (len(middle) == 2 and middle[0] == "-")) and name not in planned_names:
+            unplanned.append(table)
+    return unplanned
+
+
 class FilterModule(object):
     def filters(self):
-        return {"subnet_plan": subnet_plan, "nat_gateway_plan": nat_gateway_plan}
+        return {"subnet_plan": subnet_plan, "nat_gateway_plan": nat_gateway_plan,
+                "private_route_table_plan": private_route_table_plan,
+                "nat_gateways_unplanned": nat_gateways_unplanned, "route_tables_unplanned": route_tables_unplanned}

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The EC2 calls of the payments.dr modules (ec2_vpc_flow_log): one function per call.
+"""The EC2 calls of the payments.dr modules (ec2_vpc_flow_log, ec2_vpc_gateway_endpoint): one function per call.
 
 Each raises AnsibleEC2Error (module_utils/dr_errors.py says why), also when CreateFlowLogs or
 DeleteFlowLogs answers an ``Unsuccessful`` entry instead of failing the call. Retries: one layer,
@@ -63,13 +63,42 @@ def delete_flow_log(client, flow_log_id):
     _raise_unsuccessful(answer, lambda failure: "delete flow log %s" % flow_log_id)
 
 
-# --- tags ----------------------------------------------------------------------------------------
+# --- VPC endpoints -------------------------------------------------------------------------------
 
-@EC2ErrorHandler.common_error_handler("tag flow log {flow_log_id}")
-def create_tags(client, flow_log_id, tags):
-    client.create_tags(aws_retry=True, Resources=[flow_log_id], Tags=ansible_dict_to_boto3_tag_list(tags))
+@EC2ErrorHandler.common_error_handler("describe the VPC endpoints")
+@dr_retry.paginated
+def describe_vpc_endpoints(client, filters):
+    """Every VPC endpoint DescribeVpcEndpoints answers for ``filters`` (all pages)."""
+    return client.get_paginator("describe_vpc_endpoints").paginate(Filters=filters).build_full_result()["VpcEndpoints"]
 
 
-@EC2ErrorHandler.common_error_handler("untag flow log {flow_log_id}")
-def delete_tags(client, flow_log_id, keys):
-    client.delete_tags(aws_retry=True, Resources=[flow_log_id], Tags=[{"Key": key} for key in keys])
+@EC2ErrorHandler.common_error_handler("create a VPC endpoint for {params[ServiceName]} in {params[VpcId]}")
+def create_vpc_endpoint(client, params):
+    """The endpoint CreateVpcEndpoint made from ``params`` (its request)."""
+    return client.create_vpc_endpoint(aws_retry=True, **params)["VpcEndpoint"]
+
+
+@EC2ErrorHandler.common_error_handler("modify VPC endpoint {endpoint_id}")
+def modify_vpc_endpoint(client, endpoint_id, changes):
+    """ModifyVpcEndpoint with ``changes`` (AddRouteTableIds, RemoveRouteTableIds, PolicyDocument)."""
+    client.modify_vpc_endpoint(aws_retry=True, VpcEndpointId=endpoint_id, **changes)
+
+
+@EC2ErrorHandler.common_error_handler("delete VPC endpoint {endpoint_id}")
+def delete_vpc_endpoint(client, endpoint_id):
+    answer = client.delete_vpc_endpoints(aws_retry=True, VpcEndpointIds=[endpoint_id])
+    failures = [f for f in answer.get("Unsuccessful", [])
+                if f.get("Error", {}).get("Code") != "InvalidVpcEndpoint.NotFound"]
+    _raise_unsuccessful({"Unsuccessful": failures}, lambda failure: "delete VPC endpoint %s" % endpoint_id)
+
+
+# --- tags (of any EC2 resource) -------------------------------------------------------------------
+
+@EC2ErrorHandler.common_error_handler("tag {resource_id}")
+def create_tags(client, resource_id, tags):
+    client.create_tags(aws_retry=True, Resources=[resource_id], Tags=ansible_dict_to_boto3_tag_list(tags))
+
+
+@EC2ErrorHandler.common_error_handler("untag {resource_id}")
+def delete_tags(client, resource_id, keys):
+    client.delete_tags(aws_retry=True, Resources=[resource_id], Tags=[{"Key": key} for key in keys])

@@ -90,6 +90,9 @@ ALLOWED: list[Allowed] = [
             "to the PaymentsDR namespace."),
     Allowed("roles/lambda_apigw/templates/resource-policy.json.j2", "HealthIsOpen", "Principal", "*",
             "GET /health is what Route 53's health checkers call, unsigned, from anywhere."),
+    Allowed("roles/network/templates/*_endpoint_policy.json.j2", None, "Principal", "*",
+            "A gateway endpoint's policy must name Principal '*' (AWS: 'Principals for gateway endpoints'); "
+            "the statement's aws:PrincipalAccount condition narrows it to this account's principals."),
 ]
 
 

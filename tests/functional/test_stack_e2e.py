@@ -296,6 +296,12 @@ def test_destroy_leaves_nothing_behind_and_the_stack_rebuilds(stack, emulator):
     assert status == 201 and len(records(emulator, "us-east-2", body["transactionId"])) == 1, body
     again = run_playbook("site.yml", emulator.endpoint_url, timeout=1800, extra_vars=deployer)
     assert again.rc == 0 and again.changed() == 0, again.changed_tasks() or again.failures()
+    # The deployer switches the NAT layout and back: the gateway endpoints' route tables modified in
+    # place, the gateways, addresses and route tables a layout no longer has deleted.
+    for mode in ("single", "per_az"):
+        switched = run_playbook("playbooks/network.yml", emulator.endpoint_url, timeout=900,
+                                extra_vars=dict(deployer, network_nat_gateway_mode=mode))
+        assert switched.rc == 0, (switched.failures(), principals.denied(emulator.endpoint_url))
 
     for principal in ("deployer", "auditor"):
         unused = principals.policy_actions(principal) - principals.actions_used(emulator.endpoint_url, principal)

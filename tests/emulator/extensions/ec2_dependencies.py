@@ -10,7 +10,13 @@ that does not wait) passes on moto and fails on AWS. This extension answers as A
 - ``DetachInternetGateway``: ``DependencyViolation`` while an Elastic IP is mapped to a network
   interface of the VPC (a NAT gateway's address).
 - ``DeleteVpc``: ``DependencyViolation`` while an internet gateway is attached, a group other than
-  the default one or a network interface exists (moto checks only subnets and route tables).
+  the default one, a network interface or a VPC endpoint (not ``deleted``) exists (moto checks only
+  subnets and route tables). AWS: "You must detach or delete all gateways and resources that are
+  associated with the VPC before you can delete it" (DeleteVpc, EC2 API Reference).
+- ``ModifyVpcEndpoint``: for a gateway endpoint AWS adds the route to the service's prefix list in
+  each of ``AddRouteTableId.N`` and removes it from each of ``RemoveRouteTableId.N``; moto only
+  updates the endpoint's list of route tables. The routes are added and removed here, as
+  CreateVpcEndpoint and DeleteVpcEndpoints already do in moto.
 - ``ReleaseAddress``: ``InvalidIPAddress.InUse`` while the address is associated.
 - ``DeleteNatGateway``: moto marks the gateway ``deleted`` at once and keeps its network interface
   and address association forever. On AWS the gateway is ``deleting`` for a while, then
@@ -87,6 +93,9 @@ class Ec2Dependencies(Extension):
         return handler(call) if handler else None
 
     def after(self, call: AwsCall, status: int, body: bytes) -> bytes | None:
+        if call.service == "ec2" and call.action == "ModifyVpcEndpoint" and status == 200:
+            self._sync_endpoint_routes(call)
+            return None
         if call.service == "tagging" and call.action == "GetResources" and status == 200 and call.region:
             return self._without_deleted(call.region, body)
         if call.service == "ec2" and call.action == "DeleteNatGateway" and status == 200:
@@ -197,9 +206,37 @@ class Ec2Dependencies(Extension):
         attached = any(igw.vpc is not None and igw.vpc.id == vpc_id for igw in backend.internet_gateways.values())
         groups = [g for g in backend.groups.get(vpc_id, {}).values() if g.name != "default"]
         enis = [eni for eni in self._enis(call.region) if getattr(eni.subnet, "vpc_id", None) == vpc_id]
-        if attached or groups or enis:
+        endpoints = [e for e in backend.vpc_end_points.values() if e.vpc_id == vpc_id and e.state != "deleted"]
+        if attached or groups or enis or endpoints:
             return self._violation(call, f"The vpc '{vpc_id}' has dependencies and cannot be deleted.")
         return None
+
+    # -- ModifyVpcEndpoint -------------------------------------------------------------------------
+    @staticmethod
+    def _listed(call: AwsCall, name: str) -> list[str]:
+        return [value for key, value in sorted(call.params.items()) if key.startswith(name + ".")]
+
+    @staticmethod
+    def _routes(table) -> list:
+        routes = table.routes
+        return list(routes.values() if isinstance(routes, dict) else routes)
+
+    def _sync_endpoint_routes(self, call: AwsCall) -> None:
+        backend = self._backend(call.region)
+        endpoint = backend.vpc_end_points.get(call.param("VpcEndpointId", ""))
+        prefix_list = getattr(endpoint, "destination_prefix_list_id", None)
+        if endpoint is None or not prefix_list or (endpoint.vpc_endpoint_type or "").lower() != "gateway":
+            return
+        for table_id in self._listed(call, "AddRouteTableId"):
+            table = backend.route_tables.get(table_id)
+            if table is not None and not any(getattr(r, "destination_prefix_list_id", None) == prefix_list
+                                             for r in self._routes(table)):
+                backend.create_route(table_id, None, gateway_id=endpoint.id, destination_prefix_list_id=prefix_list)
+        for table_id in self._listed(call, "RemoveRouteTableId"):
+            table = backend.route_tables.get(table_id)
+            if table is not None and any(getattr(r, "destination_prefix_list_id", None) == prefix_list
+                                         for r in self._routes(table)):
+                backend.delete_route(table_id, prefix_list)
 
     # -- ReleaseAddress ----------------------------------------------------------------------------
     def _release_address(self, call: AwsCall) -> Response | None:

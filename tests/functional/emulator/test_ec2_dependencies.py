@@ -160,3 +160,44 @@ def test_tagging_api_stops_listing_deleted_nat_gateways_and_peerings(vpc, aws):
     assert listed() == []
     # Still described (with their tags) for a while, as on AWS.
     assert ec2.describe_nat_gateways(NatGatewayIds=[nat])["NatGateways"][0]["Tags"] == tags
+
+
+def endpoint_routes(ec2, table_id):
+    (table,) = ec2.describe_route_tables(RouteTableIds=[table_id])["RouteTables"]
+    return [(r["DestinationPrefixListId"], r["GatewayId"]) for r in table["Routes"] if r.get("DestinationPrefixListId")]
+
+
+def test_vpc_with_a_gateway_endpoint_cannot_be_deleted_until_the_endpoint_is(vpc):
+    ec2, vpc_id, subnet_id = vpc
+    ec2.delete_subnet(SubnetId=subnet_id)
+    (main,) = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["RouteTables"]
+    endpoint = ec2.create_vpc_endpoint(VpcId=vpc_id, ServiceName=f"com.amazonaws.{PRIMARY}.s3",
+                                       VpcEndpointType="Gateway", RouteTableIds=[main["RouteTableId"]])["VpcEndpoint"]
+    with pytest.raises(ClientError) as err:
+        ec2.delete_vpc(VpcId=vpc_id)
+    assert error_code(err) == "DependencyViolation"
+    assert ec2.delete_vpc_endpoints(VpcEndpointIds=[endpoint["VpcEndpointId"]])["Unsuccessful"] == []
+    ec2.delete_vpc(VpcId=vpc_id)
+    assert ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Vpcs"] == []
+
+
+def test_modifying_a_gateway_endpoints_route_tables_adds_and_removes_its_routes(vpc):
+    ec2, vpc_id = vpc[0], vpc[1]
+    first, second = (ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"] for unused in range(2))
+    endpoint = ec2.create_vpc_endpoint(VpcId=vpc_id, ServiceName=f"com.amazonaws.{PRIMARY}.dynamodb",
+                                       VpcEndpointType="Gateway", RouteTableIds=[first])["VpcEndpoint"]
+    endpoint_id = endpoint["VpcEndpointId"]
+    (prefix_list,) = ec2.describe_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": [f"com.amazonaws.{PRIMARY}.dynamodb"]}])["PrefixLists"]
+    route = (prefix_list["PrefixListId"], endpoint_id)
+    assert endpoint_routes(ec2, first) == [route] and endpoint_routes(ec2, second) == []
+
+    ec2.modify_vpc_endpoint(VpcEndpointId=endpoint_id, AddRouteTableIds=[second], RemoveRouteTableIds=[first])
+    assert endpoint_routes(ec2, first) == [] and endpoint_routes(ec2, second) == [route]
+    (found,) = ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"]
+    assert found["RouteTableIds"] == [second]
+
+    ec2.modify_vpc_endpoint(VpcEndpointId=endpoint_id, AddRouteTableIds=[second])  # already there: one route
+    assert endpoint_routes(ec2, second) == [route]
+    ec2.delete_vpc_endpoints(VpcEndpointIds=[endpoint_id])
+    assert endpoint_routes(ec2, second) == []

@@ -1,5 +1,5 @@
-"""playbooks/network.yml against the emulator: VPCs, subnets, NAT, peering, routes, security groups,
-flow logs and tags read back through the AWS APIs; a rerun repairs drift and then changes nothing,
+"""playbooks/network.yml against the emulator: VPCs, subnets, NAT, gateway endpoints, peering, routes,
+security groups, flow logs and tags read back through the AWS APIs; a rerun repairs drift and then changes nothing,
 and a bad address plan is rejected before any AWS call. (That a rerun and a --check run of the
 deployed stack change nothing is proven once for every stage: test_faults.py and test_stack_e2e.py.)"""
 
@@ -114,15 +114,72 @@ def test_routes_public_to_igw_private_to_own_zone_nat_and_peer(deployed, client,
     tables = in_vpc(client, role, "describe_route_tables", "RouteTables")
     table_of = {a["SubnetId"]: t for t in tables for a in t["Associations"] if a.get("SubnetId")}
     assert set(table_of) == set(subnets)
+    endpoint_routes = {prefix_list(client, role, service): endpoint["VpcEndpointId"]
+                       for service, endpoint in gateway_endpoints(client, role).items()}
     for subnet_id, subnet in subnets.items():
-        routes = {r["DestinationCidrBlock"]: r for r in table_of[subnet_id]["Routes"]}
+        routes = {r["DestinationCidrBlock"]: r for r in table_of[subnet_id]["Routes"] if "DestinationCidrBlock" in r}
+        to_endpoints = {r["DestinationPrefixListId"]: r["GatewayId"] for r in table_of[subnet_id]["Routes"]
+                        if "DestinationPrefixListId" in r}
         if {"Key": "Tier", "Value": "public"} in subnet["Tags"]:
             assert set(routes) == {CIDRS[role], "0.0.0.0/0"}
             assert routes["0.0.0.0/0"]["GatewayId"] == igw["InternetGatewayId"]
+            assert to_endpoints == {}  # nothing in the public subnets calls S3 or DynamoDB
         else:
             assert set(routes) == {CIDRS[role], "0.0.0.0/0", CIDRS[peer(role)]}
+            assert to_endpoints == endpoint_routes and len(to_endpoints) == 2  # S3 and DynamoDB skip the NAT
             assert nat_zone[routes["0.0.0.0/0"]["NatGatewayId"]] == subnet["AvailabilityZone"]
             assert routes[CIDRS[peer(role)]]["VpcPeeringConnectionId"] == pcx["VpcPeeringConnectionId"]
+
+
+def gateway_endpoints(client, role) -> dict:
+    """{service (s3, dynamodb): the VPC's live gateway endpoint of it}."""
+    found = in_vpc(client, role, "describe_vpc_endpoints", "VpcEndpoints",
+                   Filters=[{"Name": "vpc-endpoint-state", "Values": ["pending", "available"]}])
+    by_service = {e["ServiceName"].rsplit(".", 1)[-1]: e for e in found}
+    assert len(by_service) == len(found), found  # one per service
+    return by_service
+
+
+def prefix_list(client, role, service) -> str:
+    (found,) = client("ec2", role).describe_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": [f"com.amazonaws.{REGIONS[role]}.{service}"]}])["PrefixLists"]
+    return found["PrefixListId"]
+
+
+def private_table_ids(client, role) -> list:
+    private = {s["SubnetId"] for s in in_vpc(client, role, "describe_subnets", "Subnets",
+                                             Filters=[{"Name": "tag:Tier", "Values": ["private"]}])}
+    return sorted({t["RouteTableId"] for t in in_vpc(client, role, "describe_route_tables", "RouteTables")
+                   for a in t["Associations"] if a.get("SubnetId") in private})
+
+
+@ROLES
+def test_s3_and_dynamodb_gateway_endpoints_serve_every_private_table_with_scoped_policies(deployed, client, role):
+    endpoints = gateway_endpoints(client, role)
+    assert sorted(endpoints) == ["dynamodb", "s3"]
+    tables = private_table_ids(client, role)
+    assert len(tables) == 3
+    for service, endpoint in endpoints.items():
+        assert endpoint["VpcEndpointType"] == "Gateway"
+        assert endpoint["ServiceName"] == f"com.amazonaws.{REGIONS[role]}.{service}"
+        assert sorted(endpoint["RouteTableIds"]) == tables
+        tags = {t["Key"]: t["Value"] for t in endpoint["Tags"]}
+        assert tags.items() >= standard_tags(role).items() and tags["Name"] == f"payments-{service}-endpoint-{role}-local"
+    account = {"StringEquals": {"aws:PrincipalAccount": "123456789012"}}
+    (s3,) = json.loads(endpoints["s3"]["PolicyDocument"])["Statement"]
+    bucket = f"arn:aws:s3:::payments-data-{role}-local"
+    assert (s3["Effect"], s3["Principal"], s3["Condition"]) == ("Allow", "*", account)
+    assert sorted(s3["Resource"]) == [bucket, bucket + "/*"]
+    assert "s3:GetObject" in s3["Action"] and not [a for a in s3["Action"] if "*" in a]
+    (dynamodb,) = json.loads(endpoints["dynamodb"]["PolicyDocument"])["Statement"]
+    arn = f"arn:aws:dynamodb:{REGIONS[role]}:123456789012:table/"
+    assert (dynamodb["Effect"], dynamodb["Principal"], dynamodb["Condition"]) == ("Allow", "*", account)
+    assert {"dynamodb:PutItem", "dynamodb:GetItem"} <= set(dynamodb["Action"])
+    assert not [a for a in dynamodb["Action"] if "*" in a]
+    assert sorted(dynamodb["Resource"]) == sorted(arn + name + tail for name in (
+        "payments-transactions-global-local", "payments-dr-control-global-local") for tail in ("", "/*"))
+    facts = deployed.results("payments.dr.network : Record the gateway endpoints", role)["ansible_facts"]
+    assert sorted(facts["network_gateway_endpoint_ids"]) == sorted(e["VpcEndpointId"] for e in endpoints.values())
 
 
 def test_peering_requested_by_primary_and_active_in_both_regions(deployed, client):
@@ -182,8 +239,10 @@ def test_every_resource_carries_the_standard_tags(deployed, client, role):
     resources |= {a["AllocationId"] for n in nats for a in n["NatGatewayAddresses"]}
     resources |= {p["VpcPeeringConnectionId"] for p in ec2.describe_vpc_peering_connections()["VpcPeeringConnections"]}
     resources |= {f["FlowLogId"] for f in ec2.describe_flow_logs()["FlowLogs"]}
-    # VPC, subnets, route tables, security groups (with the default one), IGW, NATs, EIPs, peering, flow log
-    assert len(resources) == 1 + 6 + 4 + 3 + 1 + 3 + 3 + 1 + 1
+    resources |= {e["VpcEndpointId"] for e in gateway_endpoints(client, role).values()}
+    # VPC, subnets, route tables, security groups (with the default one), IGW, NATs, EIPs, peering, flow log,
+    # gateway endpoints
+    assert len(resources) == 1 + 6 + 4 + 3 + 1 + 3 + 3 + 1 + 1 + 2
 
     tags: dict[str, dict] = {}
     for t in ec2.get_paginator("describe_tags").paginate(
@@ -307,7 +366,7 @@ def private_routing(client, role):
     found = {}
     for table in in_vpc(client, role, "describe_route_tables", "RouteTables"):
         name = {t["Key"]: t["Value"] for t in table["Tags"]}.get("Name")
-        default = next((r for r in table["Routes"] if r["DestinationCidrBlock"] == "0.0.0.0/0"), {})
+        default = next((r for r in table["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0"), {})
         for association in table["Associations"]:
             if association.get("SubnetId") in private:
                 found[zone_of[association["SubnetId"]]] = (
@@ -315,15 +374,54 @@ def private_routing(client, role):
     return found
 
 
-def test_nat_mode_switch_reroutes_every_private_subnet_in_one_run(deployed, emulator, client):
+def nat_layout(client, role) -> tuple:
+    """(Names of the available NAT gateways, Names of the region's Elastic IPs, Names of the private
+    route tables, whether both endpoints are in exactly those tables)."""
+    nats = in_vpc(client, role, "describe_nat_gateways", "NatGateways", Filters=[{"Name": "state", "Values": ["available"]}])
+    addresses = client("ec2", role).describe_addresses()["Addresses"]
+    tables = [t for t in in_vpc(client, role, "describe_route_tables", "RouteTables")
+              if {t2["Key"]: t2["Value"] for t2 in t.get("Tags", [])}.get("Name", "").startswith("payments-private-rt")]
+    endpoints_in_tables = all(sorted(e["RouteTableIds"]) == sorted(t["RouteTableId"] for t in tables)
+                              for e in gateway_endpoints(client, role).values())
+
+    def names(items):
+        return sorted({t["Key"]: t["Value"] for t in i.get("Tags", [])}.get("Name", "") for i in items)
+    return names(nats), names(addresses), names(tables), endpoints_in_tables
+
+
+def test_nat_mode_switch_reroutes_every_private_subnet_and_removes_what_the_layout_no_longer_has(deployed, emulator, client):
     # amazon.aws.ec2_vpc_route_table only detaches a subnet another table holds; the role re-attaches it.
     single = run_playbook(PLAYBOOK, emulator.endpoint_url, extra_vars={"network_nat_gateway_mode": "single"})
     assert single.rc == 0, single.stdout
     zones = [REGIONS["dr"] + z for z in "abc"]
     assert private_routing(client, "dr") == {z: ("payments-private-rt-dr-local", zones[0]) for z in zones}
+    for role in REGIONS:  # one gateway, one address, one private table with both endpoints: nothing left over
+        assert nat_layout(client, role) == ([f"payments-nat-a-{role}-local"], [f"payments-nat-eip-a-{role}-local"],
+                                            [f"payments-private-rt-{role}-local"], True)
+    again = run_playbook(PLAYBOOK, emulator.endpoint_url, extra_vars={"network_nat_gateway_mode": "single"})
+    assert again.rc == 0 and again.changed() == 0, again.stdout
+
     back = run_playbook(PLAYBOOK, emulator.endpoint_url)
     assert back.rc == 0, back.stdout
     assert private_routing(client, "dr") == {z: (f"payments-private-rt-{z[-1]}-dr-local", z) for z in zones}
+    for role in REGIONS:
+        assert nat_layout(client, role) == ([f"payments-nat-{z}-{role}-local" for z in "abc"],
+                                            [f"payments-nat-eip-{z}-{role}-local" for z in "abc"],
+                                            [f"payments-private-rt-{z}-{role}-local" for z in "abc"], True)
+    assert run_playbook(PLAYBOOK, emulator.endpoint_url).changed() == 0
+
+
+def test_an_endpoint_taken_out_of_the_list_is_deleted_with_its_routes(deployed, emulator, client):
+    run = run_playbook(PLAYBOOK, emulator.endpoint_url, extra_vars={"network_gateway_endpoints": ["dynamodb"]})
+    assert run.rc == 0, run.stdout
+    for role in REGIONS:
+        assert sorted(gateway_endpoints(client, role)) == ["dynamodb"]
+        s3 = prefix_list(client, role, "s3")
+        assert not [r for t in in_vpc(client, role, "describe_route_tables", "RouteTables") for r in t["Routes"]
+                    if r.get("DestinationPrefixListId") == s3]
+    back = run_playbook(PLAYBOOK, emulator.endpoint_url)
+    assert back.rc == 0, back.stdout
+    assert all(sorted(gateway_endpoints(client, role)) == ["dynamodb", "s3"] for role in REGIONS)
 
 
 @pytest.mark.parametrize("cidrs, message", [

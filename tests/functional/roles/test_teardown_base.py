@@ -83,6 +83,12 @@ def release_after_attempts(control, ec2, eni_id, attempts, timeout=600):
     ec2.delete_network_interface(NetworkInterfaceId=eni_id)
 
 
+def live_endpoints(client, region):
+    """The stack's VPC endpoints not deleted (AWS lists deleted ones a while)."""
+    return client("ec2", region).describe_vpc_endpoints(Filters=ENVIRONMENT + [
+        {"Name": "vpc-endpoint-state", "Values": ["pending", "available", "deleting"]}])["VpcEndpoints"]
+
+
 def assert_network_gone(client, region):
     ec2 = client("ec2", region)
     assert vpcs(client, region) == []
@@ -95,6 +101,7 @@ def assert_network_gone(client, region):
     assert {p["Status"]["Code"] for p in ec2.describe_vpc_peering_connections(
         Filters=ENVIRONMENT)["VpcPeeringConnections"]} <= {"deleted"}
     assert ec2.describe_flow_logs()["FlowLogs"] == []
+    assert live_endpoints(client, region) == []
     assert client("logs", region).describe_log_groups(logGroupNamePrefix="payments-vpc-flow-logs")["logGroups"] == []
 
 
@@ -117,6 +124,7 @@ def test_security_and_network_go_from_a_deployed_stack_check_mode_first(endpoint
     assert check.changed() > 0
     for region in (PRIMARY, DR):
         assert len(vpcs(client, region)) == 1
+        assert len(live_endpoints(client, region)) == 2  # S3 and DynamoDB, which the VPC cannot go before
         assert client("kms", region).describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "Enabled"
         assert len(client("backup", region).list_recovery_points_by_backup_vault(
             BackupVaultName=f"payments-vault-{ROLE_OF[region]}-local")["RecoveryPoints"]) == 1

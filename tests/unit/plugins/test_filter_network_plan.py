@@ -83,3 +83,45 @@ EIP_OK = {"allocation_id": "eipalloc-1", "tags": dict(TAGS, Name="payments-nat-e
 def test_a_found_gateway_and_its_address_are_compared(found, addresses, in_state, eip_in_state):
     first = nat_plan(found=found, addresses=addresses)[0]
     assert first["id"] == "nat-a" and first["in_state"] is in_state and first["eip_in_state"] is eip_in_state
+
+
+PRIVATE_SUBNETS = ["subnet-pa", "subnet-pb", "subnet-pc"]
+PEER = [{"dest": "10.1.0.0/16", "vpc_peering_connection_id": "pcx-1"}]
+
+
+def test_single_plans_one_private_table_for_every_subnet_routed_to_the_one_gateway():
+    single = nat_plan("single")
+    nat_ids = ["nat-a"]
+    (table,) = FILTERS["private_route_table_plan"](PRIVATE_SUBNETS, ZONES, "single", nat_ids, PEER, "primary", "dev")
+    assert len(single) == 1
+    assert table == {"name": "payments-private-rt-primary-dev", "subnets": PRIVATE_SUBNETS,
+                     "routes": [{"dest": "0.0.0.0/0", "gateway_id": "nat-a"}] + PEER}
+
+
+def test_per_az_plans_a_private_table_per_zone_routed_to_its_zones_gateway():
+    tables = FILTERS["private_route_table_plan"](PRIVATE_SUBNETS, ZONES, "per_az", ["nat-a", "nat-b", "nat-c"], [],
+                                                 "primary", "dev")
+    assert [(t["name"], t["subnets"], t["routes"]) for t in tables] == [
+        ("payments-private-rt-%s-primary-dev" % z, ["subnet-p" + z], [{"dest": "0.0.0.0/0", "gateway_id": "nat-" + z}])
+        for z in "abc"]
+
+
+@pytest.mark.parametrize("mode, unplanned", [("single", ["nat-b", "nat-c"]), ("per_az", [])])
+def test_gateways_the_layout_no_longer_has_are_the_ones_to_remove(mode, unplanned):
+    found = [gateway(subnet_id, letter) for subnet_id, letter in zip(SUBNETS, "abc")]
+    found.append(gateway("subnet-old", "z", state="deleting"))
+    assert [n["nat_gateway_id"] for n in FILTERS["nat_gateways_unplanned"](found, nat_plan(mode))] == unplanned
+
+
+def test_route_tables_the_layout_no_longer_has_are_only_this_roles_private_ones():
+    def table(name):
+        return {"id": "rtb-" + name, "tags": {"Name": name}}
+    found = [table(n) for n in ("payments-private-rt-a-primary-dev", "payments-private-rt-b-primary-dev",
+                                "payments-private-rt-primary-dev", "payments-public-rt-primary-dev",
+                                "payments-private-rt-a-dr-dev", "payments-private-rt-a-primary-prod",
+                                "payments-private-rt-extra-primary-dev")] + [{"id": "rtb-main", "tags": {}}]
+    unplanned = FILTERS["route_tables_unplanned"](found, ["payments-private-rt-primary-dev"], "primary", "dev")
+    assert [t["id"] for t in unplanned] == ["rtb-payments-private-rt-a-primary-dev", "rtb-payments-private-rt-b-primary-dev"]
+    per_az = ["payments-private-rt-%s-primary-dev" % z for z in "abc"]
+    unplanned = FILTERS["route_tables_unplanned"](found, per_az, "primary", "dev")
+    assert [t["id"] for t in unplanned] == ["rtb-payments-private-rt-primary-dev"]

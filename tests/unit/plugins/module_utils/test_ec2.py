@@ -65,13 +65,35 @@ def test_an_unsuccessful_delete_names_the_flow_log():
     assert raised.value.message == "Failed to delete flow log fl-1: InvalidFlowLogId.NotFound gone"
 
 
+@pytest.mark.parametrize("resource_id", ["fl-1", "vpce-1"])
 @pytest.mark.parametrize("call, args, message", [
-    ("create_tags", ({"Team": "payments"},), "Failed to tag flow log fl-1"),
-    ("delete_tags", (["Team"],), "Failed to untag flow log fl-1"),
+    ("create_tags", ({"Team": "payments"},), "Failed to tag %s"),
+    ("delete_tags", (["Team"],), "Failed to untag %s"),
 ])
-def test_a_failed_tag_call_names_the_flow_log(call, args, message):
+def test_a_failed_tag_call_names_the_resource(call, args, message, resource_id):
     client = MagicMock()
     getattr(client, call).side_effect = client_error("InvalidFlowLogId.NotFound", "CreateTags")
     with pytest.raises(ec2.AnsibleEC2Error) as raised:
-        getattr(ec2, call)(client, "fl-1", *args)
-    assert raised.value.message == message
+        getattr(ec2, call)(client, resource_id, *args)
+    assert raised.value.message == message % resource_id
+
+
+def test_deleting_an_endpoint_already_gone_is_not_an_error_another_refusal_is():
+    client = MagicMock()
+    client.delete_vpc_endpoints.return_value = {"Unsuccessful": [
+        {"ResourceId": "vpce-1", "Error": {"Code": "InvalidVpcEndpoint.NotFound", "Message": "gone"}}]}
+    ec2.delete_vpc_endpoint(client, "vpce-1")
+    client.delete_vpc_endpoints.assert_called_once_with(aws_retry=True, VpcEndpointIds=["vpce-1"])
+    client.delete_vpc_endpoints.return_value = {"Unsuccessful": [
+        {"ResourceId": "vpce-1", "Error": {"Code": "UnauthorizedOperation", "Message": "no"}}]}
+    with pytest.raises(ec2.AnsibleEC2Error) as raised:
+        ec2.delete_vpc_endpoint(client, "vpce-1")
+    assert raised.value.message == "Failed to delete VPC endpoint vpce-1: UnauthorizedOperation no"
+
+
+def test_a_refused_endpoint_modification_names_the_endpoint():
+    client = MagicMock()
+    client.modify_vpc_endpoint.side_effect = client_error("RouteAlreadyExists", "ModifyVpcEndpoint")
+    with pytest.raises(ec2.AnsibleEC2Error) as raised:
+        ec2.modify_vpc_endpoint(client, "vpce-1", {"AddRouteTableIds": ["rtb-1"]})
+    assert raised.value.message == "Failed to modify VPC endpoint vpce-1"
