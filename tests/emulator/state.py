@@ -16,6 +16,13 @@ def is_read(call: AwsCall) -> bool:
     """True for calls that only read state (used to tell reads from writes in counters)."""
     if call.action:
         return call.action.startswith(READ_PREFIXES)
+    # REST services: the operation botocore's model routes the request to (Route 53's
+    # ListTagsForResources is a POST and a read), else the HTTP method.
+    from .iam_actions import operation
+
+    name = operation(call)
+    if name:
+        return name.startswith(READ_PREFIXES)
     return call.method in ("GET", "HEAD")
 
 

@@ -42,18 +42,22 @@ def test_topic_alarms_and_dashboard_exist_and_are_tagged(deployed, emulator, reg
 
     cloudwatch = client("cloudwatch")
     alarms = {a["AlarmName"]: a for a in cloudwatch.describe_alarms()["MetricAlarms"]}
-    expected = 10 if role == "primary" else 8
-    assert len(alarms) == expected
+    # Ten in each region, plus S3's: failures in the source region, latency in the destination's.
+    assert len(alarms) == 11
+    assert (f"payments-s3-replication-failures-{role}-local" in alarms) is (role == "primary")
+    assert (f"payments-s3-replication-latency-{role}-local" in alarms) is (role == "dr")
     lag = alarms[f"payments-aurora-replication-lag-{role}-local"]
     assert lag["Threshold"] == 1000.0 and lag["AlarmActions"] == [topic]
-    assert lag["Dimensions"] == [{"Name": "DBClusterIdentifier", "Value": f"payments-aurora-{role}-local"}]
+    peer = "us-east-2" if role == "primary" else "us-east-1"
+    assert lag["Dimensions"] == [{"Name": "DBClusterIdentifier", "Value": f"payments-aurora-{role}-local"},
+                                 {"Name": "SourceRegion", "Value": peer}]
     for alarm in alarms.values():
         alarm_tags = {t["Key"]: t["Value"] for t in cloudwatch.list_tags_for_resource(
             ResourceARN=alarm["AlarmArn"])["Tags"]}
         assert alarm_tags.items() >= dict(STANDARD, Region=region, **{"DR-Role": role}).items(), alarm["AlarmName"]
 
     body = json.loads(cloudwatch.get_dashboard(DashboardName=f"payments-dr-{role}-local")["DashboardBody"])
-    assert len(body["widgets"]) == expected
+    assert len(body["widgets"]) == len(alarms)  # a widget per alarm signal
 
 
 def test_second_run_and_check_run_change_nothing(deployed, emulator):
@@ -102,7 +106,7 @@ def test_rerun_reads_alarms_once_and_repairs_drift(emulator, control):
     assert (result["created"], result["updated"], result["retagged"]) == (
         ["payments-lambda-errors-primary-local"], [lag], ["payments-lambda-throttles-primary-local"])
     alarms = {a["AlarmName"]: a for a in cloudwatch.describe_alarms()["MetricAlarms"]}
-    assert len(alarms) == 10 and alarms[lag]["Threshold"] == 1000.0
+    assert len(alarms) == 11 and alarms[lag]["Threshold"] == 1000.0
     for name in ("payments-lambda-errors-primary-local", "payments-lambda-throttles-primary-local"):
         tags = {t["Key"]: t["Value"] for t in cloudwatch.list_tags_for_resource(
             ResourceARN=alarms[name]["AlarmArn"])["Tags"]}
